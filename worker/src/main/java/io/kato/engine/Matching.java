@@ -1,0 +1,126 @@
+package io.kato.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sequence-matching primitives of PREDICTIONS.md §3–§4: LCS length (what rapidfuzz's
+ * similarity counts), the greedy longest-block decomposition (what upstream's SequenceMatcher
+ * copy extracts) and the Indel ratio ({@code fuzz.ratio}). Sequences are int arrays: symbol ids
+ * in token mode, code points in character mode.
+ */
+final class Matching {
+  private Matching() {}
+
+  /** A matching block: {@code a[i..i+k) == b[j..j+k)}. */
+  record Block(int i, int j, int k) {}
+
+  /** Length of the longest common (not necessarily contiguous) subsequence. */
+  static int lcsLength(int[] a, int[] b) {
+    if (a.length == 0 || b.length == 0) {
+      return 0;
+    }
+    int[] shorter = a.length <= b.length ? a : b;
+    int[] longer = shorter == a ? b : a;
+    int[] row = new int[shorter.length + 1];
+    for (int x : longer) {
+      int diagonal = 0;
+      for (int j = 1; j <= shorter.length; j++) {
+        int above = row[j];
+        row[j] = x == shorter[j - 1] ? diagonal + 1 : Math.max(above, row[j - 1]);
+        diagonal = above;
+      }
+    }
+    return row[shorter.length];
+  }
+
+  /**
+   * rapidfuzz {@code fuzz.ratio}: {@code 100 * (1 - (T - 2·LCS) / T)} with {@code T} the summed
+   * lengths; 100 for two empty sequences.
+   */
+  static double indelRatio(int[] a, int[] b) {
+    int total = a.length + b.length;
+    if (total == 0) {
+      return 100.0;
+    }
+    int lcs = lcsLength(a, b);
+    return 100.0 * (1.0 - ((double) (total - 2 * lcs) / total));
+  }
+
+  /**
+   * Matching blocks of {@code a} against {@code b}, sorted and with adjacent blocks merged,
+   * without the sentinel (§4.1).
+   */
+  static List<Block> blocks(int[] a, int[] b) {
+    List<Block> found = new ArrayList<>();
+    List<int[]> todo = new ArrayList<>();
+    todo.add(new int[] {0, a.length, 0, b.length});
+    int[] previousRow = new int[b.length + 1];
+    int[] currentRow = new int[b.length + 1];
+    while (!todo.isEmpty()) {
+      int[] range = todo.remove(todo.size() - 1);
+      int alo = range[0];
+      int ahi = range[1];
+      int blo = range[2];
+      int bhi = range[3];
+      Block best = longest(a, b, alo, ahi, blo, bhi, previousRow, currentRow);
+      if (best.k() > 0) {
+        found.add(best);
+        if (alo < best.i() && blo < best.j()) {
+          todo.add(new int[] {alo, best.i(), blo, best.j()});
+        }
+        if (best.i() + best.k() < ahi && best.j() + best.k() < bhi) {
+          todo.add(new int[] {best.i() + best.k(), ahi, best.j() + best.k(), bhi});
+        }
+      }
+    }
+    found.sort((x, y) -> x.i() != y.i() ? Integer.compare(x.i(), y.i())
+        : x.j() != y.j() ? Integer.compare(x.j(), y.j()) : Integer.compare(x.k(), y.k()));
+    List<Block> merged = new ArrayList<>(found.size());
+    for (Block block : found) {
+      if (!merged.isEmpty()) {
+        Block last = merged.get(merged.size() - 1);
+        if (last.i() + last.k() == block.i() && last.j() + last.k() == block.j()) {
+          merged.set(merged.size() - 1, new Block(last.i(), last.j(), last.k() + block.k()));
+          continue;
+        }
+      }
+      merged.add(block);
+    }
+    return merged;
+  }
+
+  /**
+   * The longest run inside the ranges; among the longest, the one whose end comes first when
+   * scanning {@code a} then {@code b} ascending (= smallest i, then smallest j).
+   */
+  private static Block longest(int[] a, int[] b, int alo, int ahi, int blo, int bhi,
+      int[] previousRow, int[] currentRow) {
+    int bestI = alo;
+    int bestJ = blo;
+    int bestK = 0;
+    for (int j = blo; j <= bhi; j++) {
+      previousRow[j] = 0;
+    }
+    for (int i = alo; i < ahi; i++) {
+      int x = a[i];
+      for (int j = blo; j < bhi; j++) {
+        if (b[j] == x) {
+          int k = (j > blo ? previousRow[j - 1] : 0) + 1;
+          currentRow[j] = k;
+          if (k > bestK) {
+            bestI = i - k + 1;
+            bestJ = j - k + 1;
+            bestK = k;
+          }
+        } else {
+          currentRow[j] = 0;
+        }
+      }
+      int[] swap = previousRow;
+      previousRow = currentRow;
+      currentRow = swap;
+    }
+    return new Block(bestI, bestJ, bestK);
+  }
+}

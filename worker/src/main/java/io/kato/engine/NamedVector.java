@@ -1,0 +1,4 @@
+package io.kato.engine;
+
+/** A percept vector with its {@code VCTR|…} name. */
+public record NamedVector(String name, double[] values) {}

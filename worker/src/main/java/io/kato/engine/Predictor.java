@@ -1,0 +1,721 @@
+package io.kato.engine;
+
+import io.kato.engine.text.CodePointOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Computes predictions exactly as PREDICTIONS.md specifies: candidate search, threshold test,
+ * extraction, ensemble metrics, pruning, ranking and future potentials.
+ *
+ * <p>Candidate search is lossless: with a positive threshold every returned pattern shares an
+ * exact symbol with the state (§3.3), so only the posting lists of the state's symbols are
+ * visited, and in token mode a length bound (§9.2) skips patterns that cannot reach the
+ * threshold before their LCS is computed. Everything after the candidate search runs in the
+ * canonical order of §0.3 (similarity descending, then learn sequence), so scan order never
+ * changes a result.
+ *
+ * <p>Stateless; the knowledge base must not change during a call.
+ */
+final class Predictor {
+  private Predictor() {}
+
+  /** The parameters of one prediction computation, already resolved (§1.3). */
+  record Params(
+      double recallThreshold,
+      int maxPredictions,
+      boolean useTokenMatching,
+      boolean nodeUseTokenMatching,
+      double fuzzyTokenThreshold,
+      String affinityEmotive,
+      String rankSortAlgo) {}
+
+  /** Above this many patterns upstream scores without weights (Q31). */
+  private static final int WEIGHTED_SIMILARITY_PATTERN_LIMIT = 500;
+
+  static PredictionResult predict(KnowledgeBase kb, List<List<String>> stm, Params params) {
+    int symbolCount = 0;
+    for (List<String> event : stm) {
+      symbolCount += event.size();
+    }
+    if (symbolCount == 0) {
+      return PredictionResult.EMPTY;
+    }
+    if (symbolCount == 1) {
+      return new PredictionResult(singleSymbol(kb, stm, params), List.of());
+    }
+    return new FullPath(kb, stm, params).run();
+  }
+
+  // ---- the one-symbol path (§7) ----------------------------------------------------------------
+
+  private static List<Prediction> singleSymbol(KnowledgeBase kb, List<List<String>> stm, Params params) {
+    String x = firstSymbol(stm);
+    List<StoredPattern> candidates = kb.patternsStartingWith(kb.symbolId(x));
+    Map<String, Double> weights = null;
+    if (params.affinityEmotive() != null) {
+      weights = new HashMap<>();
+      weights.put(x, affinityWeight(kb, x, params.affinityEmotive()));
+      for (StoredPattern pattern : candidates) {
+        for (List<String> event : pattern.events()) {
+          for (String symbol : event) {
+            weights.computeIfAbsent(symbol, s -> affinityWeight(kb, s, params.affinityEmotive()));
+          }
+        }
+      }
+    }
+    int[] xCodePoints = x.codePoints().toArray();
+    List<SingleSymbolPrediction> out = new ArrayList<>(candidates.size());
+    for (StoredPattern pattern : candidates) {
+      int length = pattern.length();
+      double similarity = params.nodeUseTokenMatching()
+          ? 2.0 * 1 / (length + 1)
+          : Matching.indelRatio(joinedCodePoints(pattern.events()), xCodePoints) / 100.0;
+      double evidence = 1.0 / length;
+      double confidence = 1.0;
+      double snr = 1.0;
+      int fragmentation = 0;
+      Double weightedSimilarity = null;
+      Double weightedEvidence = null;
+      Double weightedConfidence = null;
+      Double weightedSnr = null;
+      double potentialEvidence = evidence;
+      if (weights != null) {
+        double wx = weights.get(x);
+        double patternWeight = 0.0;
+        for (List<String> event : pattern.events()) {
+          for (String symbol : event) {
+            patternWeight += weights.get(symbol);
+          }
+        }
+        weightedSimilarity = 2.0 * wx / (wx + patternWeight);
+        weightedEvidence = wx / patternWeight;
+        weightedConfidence = 1.0;
+        weightedSnr = 1.0;
+        potentialEvidence = weightedEvidence;
+      }
+      double potential = (potentialEvidence + confidence) * snr + 1.0 / (fragmentation + 1);
+      List<String> flat = flatten(pattern.events());
+      out.add(new SingleSymbolPrediction(pattern.name(), pattern.events(), length, frequency(pattern),
+          Emotives.average(pattern.emotives()), List.of(x), List.of(), List.of(x), List.of(),
+          List.copyOf(flat.subList(1, flat.size())), List.of(), similarity, evidence, confidence, snr,
+          fragmentation, List.of(), weightedSimilarity, weightedEvidence, weightedConfidence, weightedSnr,
+          potential));
+    }
+    // stable: ties keep learn sequence order
+    out.sort(Comparator.comparingDouble(SingleSymbolPrediction::potential).reversed());
+    return List.copyOf(out.subList(0, Math.min(params.maxPredictions(), out.size())));
+  }
+
+  private static String firstSymbol(List<List<String>> stm) {
+    for (List<String> event : stm) {
+      if (!event.isEmpty()) {
+        return event.get(0);
+      }
+    }
+    throw new IllegalStateException("empty STM");
+  }
+
+  // ---- the full path (§2–§6) -------------------------------------------------------------------
+
+  /** One candidate while the ensemble is built. */
+  private static final class Candidate {
+    StoredPattern pattern;
+    double similarity;
+    int blockCount;
+    List<String> matches;
+    List<Anomaly> anomalies;
+    int extrasFlatCount;
+    int presentStart; // event index
+    int futureStart; // event index
+    List<List<String>> missing;
+    List<List<String>> extras;
+    List<String> flatPresent;
+    double evidence;
+    double confidence;
+    double snr;
+    double fragmentation;
+    Double prePotential;
+    Double weightedSimilarity;
+    Double weightedEvidence;
+    Double weightedConfidence;
+    Double weightedSnr;
+    double itfdf;
+    double confluence;
+    double entropy;
+    double normalizedEntropy;
+    double globalNormalizedEntropy;
+    double tfidf;
+    double patternProbability;
+    double weightedStrength;
+    double predictiveInformation;
+    double prior;
+    double posterior;
+    double potential;
+
+    List<List<String>> future() {
+      List<List<String>> events = pattern.events();
+      return events.subList(futureStart, events.size());
+    }
+
+    List<List<String>> present() {
+      return pattern.events().subList(presentStart, futureStart);
+    }
+
+    List<List<String>> past() {
+      return pattern.events().subList(0, presentStart);
+    }
+  }
+
+  /** State of one full-path computation. */
+  private static final class FullPath {
+    private final KnowledgeBase kb;
+    private final List<List<String>> stm;
+    private final Params params;
+    private final String[] state;
+    private final int[] stateIds;
+    private final double threshold;
+
+    FullPath(KnowledgeBase kb, List<List<String>> stm, Params params) {
+      this.kb = kb;
+      this.stm = stm;
+      this.params = params;
+      this.state = flatten(stm).toArray(new String[0]);
+      this.threshold = params.recallThreshold();
+      // Unknown state symbols get distinct negative ids: they never equal a pattern symbol.
+      this.stateIds = new int[state.length];
+      Map<String, Integer> unknown = new HashMap<>();
+      for (int i = 0; i < state.length; i++) {
+        int id = kb.symbolId(state[i]);
+        stateIds[i] = id >= 0 ? id : unknown.computeIfAbsent(state[i], s -> -1 - unknown.size());
+      }
+    }
+
+    PredictionResult run() {
+      if (!params.useTokenMatching() && threshold == 0.0) {
+        return PredictionResult.EMPTY; // Q6: upstream's matcher rejects the negative cut-off
+      }
+      List<Candidate> ensemble = matchCandidates();
+      ensemble.sort(Comparator.comparingDouble((Candidate c) -> c.similarity).reversed()
+          .thenComparingInt(c -> c.pattern.sequence()));
+      int maxPredictions = params.maxPredictions();
+      boolean pruned = ensemble.size() > 3 * maxPredictions;
+      if (pruned) {
+        for (Candidate c : ensemble) {
+          c.prePotential = (c.evidence + c.confidence) * c.snr + fragmentationTerm(c.fragmentation);
+        }
+        ensemble.sort(Comparator.comparingDouble((Candidate c) -> c.prePotential).reversed());
+        ensemble = new ArrayList<>(ensemble.subList(0, 3 * maxPredictions));
+      }
+      if (params.affinityEmotive() != null) {
+        applyAffinityWeights(ensemble);
+      }
+      List<FuturePotential> futurePotentials = computeEnsembleMetrics(ensemble);
+      List<FullPrediction> predictions = new ArrayList<>(ensemble.size());
+      for (Candidate c : ensemble) {
+        predictions.add(toPrediction(c));
+      }
+      String key = params.rankSortAlgo();
+      // D-1: descending by the key; a null key value ranks after every non-null one; stable.
+      predictions.sort((a, b) -> {
+        Double va = a.rankValue(key);
+        Double vb = b.rankValue(key);
+        if (va == null || vb == null) {
+          return va == null ? (vb == null ? 0 : 1) : -1;
+        }
+        return Double.compare(vb, va);
+      });
+      List<Prediction> top = List.copyOf(predictions.subList(0, Math.min(maxPredictions, predictions.size())));
+      return new PredictionResult(top, futurePotentials);
+    }
+
+    private List<Candidate> matchCandidates() {
+      List<Candidate> ensemble = new ArrayList<>();
+      if (threshold > 0.0) {
+        for (StoredPattern pattern : kb.patternsContainingAny(stateIds)) {
+          consider(pattern, ensemble);
+        }
+      } else {
+        kb.forEachPattern(pattern -> consider(pattern, ensemble));
+      }
+      return ensemble;
+    }
+
+    private int[] stateCodePoints;
+
+    private void consider(StoredPattern pattern, List<Candidate> ensemble) {
+      double similarity;
+      if (params.useTokenMatching()) {
+        int total = pattern.length() + state.length;
+        if (threshold > 0.0
+            && tokenSimilarity(Math.min(pattern.length(), state.length), total) < threshold) {
+          return; // §9.2: even a full match of the shorter sequence stays below the threshold
+        }
+        similarity = tokenSimilarity(Matching.lcsLength(pattern.symbols(), stateIds), total);
+      } else {
+        if (stateCodePoints == null) {
+          stateCodePoints = joinedCodePoints(stm);
+        }
+        similarity = Matching.indelRatio(stateCodePoints, joinedCodePoints(pattern.events())) / 100.0;
+      }
+      if (similarity < threshold) {
+        return;
+      }
+      Candidate candidate = extract(pattern, similarity);
+      if (candidate != null) {
+        ensemble.add(candidate);
+      }
+    }
+
+    /** §4: blocks, matches, past/present/future, missing, extras and the base metrics. */
+    private Candidate extract(StoredPattern pattern, double similarity) {
+      int[] p = pattern.symbols();
+      List<Matching.Block> blocks = Matching.blocks(p, stateIds);
+      int blockCount = blocks.size();
+      if (blockCount == 0 && threshold != 0.0) {
+        return null;
+      }
+      Candidate c = new Candidate();
+      c.pattern = pattern;
+      c.similarity = similarity;
+      c.blockCount = blockCount;
+      if (params.fuzzyTokenThreshold() > 0.0) {
+        fuzzyMatches(c, pattern);
+      } else {
+        List<String> matches = new ArrayList<>();
+        for (Matching.Block block : blocks) {
+          for (int j = block.j(); j < block.j() + block.k(); j++) {
+            matches.add(state[j]);
+          }
+        }
+        c.matches = matches;
+        c.anomalies = List.of();
+        c.extrasFlatCount = state.length - matches.size();
+      }
+      int pastFlat;
+      int presentFlat;
+      if (blockCount == 0) {
+        pastFlat = 0;
+        presentFlat = p.length;
+      } else {
+        Matching.Block first = blocks.get(0);
+        Matching.Block last = blocks.get(blockCount - 1);
+        pastFlat = first.i();
+        presentFlat = last.i() + last.k() - first.i();
+      }
+      List<List<String>> events = pattern.events();
+      int e = 0;
+      int covered = 0;
+      while (covered < pastFlat) {
+        covered += events.get(e++).size();
+      }
+      int presentStart = e;
+      while (covered < pastFlat + presentFlat) {
+        covered += events.get(e++).size();
+      }
+      // first-match rule (Q9): membership only
+      if (presentStart > 0 && !c.matches.isEmpty() && events.get(presentStart - 1).contains(c.matches.get(0))) {
+        presentStart--;
+      }
+      c.presentStart = presentStart;
+      c.futureStart = e;
+
+      Set<String> matchSet = new HashSet<>(c.matches);
+      List<List<String>> missing = new ArrayList<>();
+      List<String> flatPresent = new ArrayList<>();
+      for (List<String> event : c.present()) {
+        List<String> eventMissing = new ArrayList<>();
+        for (String symbol : event) {
+          if (!matchSet.contains(symbol)) {
+            eventMissing.add(symbol);
+          }
+          flatPresent.add(symbol);
+        }
+        missing.add(Collections.unmodifiableList(eventMissing));
+      }
+      Set<String> presentSet = new HashSet<>(flatPresent);
+      List<List<String>> extras = new ArrayList<>(stm.size());
+      for (List<String> event : stm) {
+        List<String> eventExtras = new ArrayList<>();
+        for (String symbol : event) {
+          if (!presentSet.contains(symbol)) {
+            eventExtras.add(symbol);
+          }
+        }
+        extras.add(Collections.unmodifiableList(eventExtras));
+      }
+      c.missing = Collections.unmodifiableList(missing);
+      c.extras = Collections.unmodifiableList(extras);
+      c.flatPresent = flatPresent;
+
+      int m = c.matches.size();
+      c.evidence = (double) m / pattern.length();
+      c.confidence = flatPresent.isEmpty() ? 0.0 : (double) m / flatPresent.size();
+      double denominator = 2.0 * m + c.extrasFlatCount;
+      c.snr = denominator == 0.0 ? 0.0 : (2.0 * m - c.extrasFlatCount) / denominator;
+      c.fragmentation = blockCount - 1;
+      return c;
+    }
+
+    /** §4.6: each state token matched to its best-scoring pattern token. */
+    private void fuzzyMatches(Candidate c, StoredPattern pattern) {
+      double cutoff = params.fuzzyTokenThreshold() * 100;
+      List<String> patternTokens = flatten(pattern.events());
+      List<int[]> patternCodePoints = new ArrayList<>(patternTokens.size());
+      for (String token : patternTokens) {
+        patternCodePoints.add(token.codePoints().toArray());
+      }
+      List<String> matches = new ArrayList<>();
+      List<Anomaly> anomalies = new ArrayList<>();
+      for (String x : state) {
+        int[] xs = x.codePoints().toArray();
+        double bestScore = -1.0;
+        String best = null;
+        for (int t = 0; t < patternTokens.size(); t++) {
+          double score = patternTokens.get(t).equals(x) ? 100.0 : Matching.indelRatio(xs, patternCodePoints.get(t));
+          if (score > bestScore) {
+            bestScore = score;
+            best = patternTokens.get(t);
+          }
+        }
+        if (best != null && bestScore >= cutoff) {
+          matches.add(x);
+          if (!best.equals(x)) {
+            anomalies.add(new Anomaly(x, best, bestScore / 100.0));
+          }
+        }
+      }
+      c.matches = matches;
+      c.anomalies = List.copyOf(anomalies);
+      c.extrasFlatCount = state.length - matches.size();
+    }
+
+    /** §5.10: weights of the distinct state symbols; every other symbol weighs 0. */
+    private void applyAffinityWeights(List<Candidate> ensemble) {
+      Map<String, Double> weights = new HashMap<>();
+      for (String s : state) {
+        weights.computeIfAbsent(s, symbol -> affinityWeight(kb, symbol, params.affinityEmotive()));
+      }
+      boolean weightedSimilarityKnown = kb.patternCount() <= WEIGHTED_SIMILARITY_PATTERN_LIMIT;
+      double stateWeight = sumWeights(Arrays.asList(state), weights);
+      for (Candidate c : ensemble) {
+        double matched = sumWeights(c.matches, weights);
+        double patternWeight = 0.0;
+        for (List<String> event : c.pattern.events()) {
+          patternWeight += sumWeights(event, weights);
+        }
+        double presentWeight = sumWeights(c.flatPresent, weights);
+        double extrasWeight = 0.0;
+        for (List<String> event : c.extras) {
+          extrasWeight += sumWeights(event, weights);
+        }
+        double similarityDenominator = stateWeight + patternWeight;
+        c.weightedSimilarity = !weightedSimilarityKnown || similarityDenominator == 0.0
+            ? null : 2.0 * matched / similarityDenominator;
+        c.weightedEvidence = patternWeight == 0.0 ? 0.0 : matched / patternWeight;
+        c.weightedConfidence = presentWeight == 0.0 ? 0.0 : matched / presentWeight;
+        c.weightedSnr = matched + extrasWeight == 0.0 ? 0.0 : matched / (matched + extrasWeight);
+      }
+    }
+
+    /** §5.2–§5.9 over the (possibly pruned) ensemble, in its order. */
+    private List<FuturePotential> computeEnsembleMetrics(List<Candidate> ensemble) {
+      long uniquePatterns = kb.totalUniquePatterns();
+      long patternFrequencies = kb.totalPatternFrequencies();
+      int symbolTableSize = kb.symbolCount();
+      double lnSymbols = Math.log(symbolTableSize);
+
+      Map<String, Double> q = new HashMap<>();
+      long totalFrequency = 0;
+      for (Candidate c : ensemble) {
+        for (String s : c.matches) {
+          q.computeIfAbsent(s, this::symbolProbability);
+        }
+        for (List<String> event : c.missing) {
+          for (String s : event) {
+            q.computeIfAbsent(s, this::symbolProbability);
+          }
+        }
+        totalFrequency += frequency(c.pattern);
+      }
+
+      computeItfdf(ensemble, q, totalFrequency);
+
+      for (Candidate c : ensemble) {
+        int frequency = frequency(c.pattern);
+        // confluence (§5.4)
+        double pe = patternFrequencies == 0 ? 0.0 : (double) frequency / patternFrequencies;
+        if (c.flatPresent.isEmpty()) {
+          c.confluence = 0.0;
+        } else {
+          double logSum = 0.0;
+          for (String s : c.flatPresent) {
+            double value = q.getOrDefault(s, 1e-10);
+            logSum += Math.log10(value > 0 ? value : 1e-10);
+          }
+          c.confluence = pe * (1 - Math.pow(10, logSum));
+        }
+        // entropies and tf-idf (§5.5, §5.6)
+        PatternMetrics stored = c.pattern.metrics();
+        LinkedHashMap<String, Integer> counts = new LinkedHashMap<>();
+        for (String s : c.flatPresent) {
+          counts.merge(s, 1, Integer::sum);
+        }
+        if (stored != null) {
+          c.entropy = stored.entropy();
+          c.normalizedEntropy = stored.normalizedEntropy();
+          c.globalNormalizedEntropy = stored.globalNormalizedEntropy();
+        } else {
+          int n = c.flatPresent.size();
+          double entropy = 0.0;
+          double normalized = 0.0;
+          double global = 0.0;
+          for (int count : counts.values()) {
+            double p = (double) count / n;
+            entropy -= p * EngineMath.log2(p);
+          }
+          if (symbolTableSize > 1) {
+            for (int count : counts.values()) {
+              double p = (double) count / n;
+              normalized -= p * (Math.log(p) / lnSymbols);
+            }
+            for (String s : counts.keySet()) {
+              double value = q.getOrDefault(s, 0.0);
+              if (value > 0) {
+                global -= value * (Math.log(value) / lnSymbols);
+              }
+            }
+          }
+          c.entropy = entropy;
+          c.normalizedEntropy = normalized;
+          c.globalNormalizedEntropy = global;
+        }
+        if (stored != null && uniquePatterns > 0) {
+          double sum = 0.0;
+          for (Map.Entry<String, Double> entry : stored.tfVector().entrySet()) {
+            sum += entry.getValue() * idf(entry.getKey(), q, uniquePatterns);
+          }
+          c.tfidf = sum / stored.tfVector().size();
+        } else if (!c.flatPresent.isEmpty() && uniquePatterns > 0) {
+          double sum = 0.0;
+          for (Map.Entry<String, Integer> entry : counts.entrySet()) {
+            double tf = (double) entry.getValue() / c.flatPresent.size();
+            sum += tf * idf(entry.getKey(), q, uniquePatterns);
+          }
+          c.tfidf = sum / counts.size();
+        } else {
+          c.tfidf = 0.0;
+        }
+        // probabilities (§5.7, §5.8)
+        c.patternProbability = (double) frequency / totalFrequency;
+        c.weightedStrength = c.similarity * c.patternProbability;
+        c.prior = (double) frequency / totalFrequency;
+      }
+
+      // future groups (§5.7)
+      LinkedHashMap<List<List<String>>, double[]> groupTotals = new LinkedHashMap<>();
+      LinkedHashMap<List<List<String>>, List<List<String>>> representatives = new LinkedHashMap<>();
+      LinkedHashMap<List<List<String>>, Integer> supporters = new LinkedHashMap<>();
+      Map<Candidate, List<List<String>>> groupOf = new HashMap<>();
+      for (Candidate c : ensemble) {
+        List<List<String>> future = c.future();
+        if (future.isEmpty()) {
+          continue;
+        }
+        List<List<String>> key = sortedEvents(future);
+        groupOf.put(c, key);
+        double[] total = groupTotals.computeIfAbsent(key, k -> new double[] {0.0});
+        total[0] += frequency(c.pattern) * c.similarity;
+        representatives.putIfAbsent(key, future);
+        supporters.merge(key, 1, Integer::sum);
+      }
+      double allGroups = 0.0;
+      for (double[] total : groupTotals.values()) {
+        allGroups += total[0];
+      }
+      List<FuturePotential> futurePotentials = new ArrayList<>(groupTotals.size());
+      Map<List<List<String>>, Double> aggregate = new HashMap<>();
+      for (Map.Entry<List<List<String>>, double[]> group : groupTotals.entrySet()) {
+        double twf = group.getValue()[0];
+        double potential = allGroups > 0 ? twf / allGroups : 0.0;
+        aggregate.put(group.getKey(), potential);
+        futurePotentials.add(new FuturePotential(List.copyOf(representatives.get(group.getKey())), potential,
+            supporters.get(group.getKey()), twf));
+      }
+      futurePotentials.sort(Comparator.comparingDouble(FuturePotential::aggregatePotential).reversed());
+
+      // Bayesian normaliser (§5.8) through ddot, as numpy does
+      double[] likelihoods = new double[ensemble.size()];
+      double[] priors = new double[ensemble.size()];
+      for (int i = 0; i < ensemble.size(); i++) {
+        likelihoods[i] = ensemble.get(i).similarity;
+        priors[i] = ensemble.get(i).prior;
+      }
+      double z = EngineMath.ddot(likelihoods, priors, ensemble.size());
+      boolean weighted = params.affinityEmotive() != null;
+      for (Candidate c : ensemble) {
+        List<List<String>> key = groupOf.get(c);
+        double groupPotential = key == null ? 0.0 : aggregate.get(key);
+        c.predictiveInformation = key != null && groupPotential > 0 ? c.weightedStrength / groupPotential : 0.0;
+        c.posterior = z > 0 ? (c.similarity * c.prior) / z : 0.0;
+        double evidence = weighted ? c.weightedEvidence : c.evidence;
+        double confidence = weighted ? c.weightedConfidence : c.confidence;
+        double snr = weighted ? c.weightedSnr : c.snr;
+        c.potential = (((evidence + confidence) * snr) + c.itfdf) + fragmentationTerm(c.fragmentation);
+      }
+      return List.copyOf(futurePotentials);
+    }
+
+    /** §5.3: cosine between the Q-weighted state and each candidate's present. */
+    private void computeItfdf(List<Candidate> ensemble, Map<String, Double> q, long totalFrequency) {
+      Set<String> distinct = new HashSet<>(Arrays.asList(state));
+      for (Candidate c : ensemble) {
+        distinct.addAll(c.flatPresent);
+      }
+      String[] columns = distinct.toArray(new String[0]);
+      Arrays.sort(columns, CodePointOrder.COMPARATOR);
+      Map<String, Integer> column = new HashMap<>(columns.length * 2);
+      for (int i = 0; i < columns.length; i++) {
+        column.put(columns[i], i);
+      }
+      double[] stateVector = new double[columns.length];
+      for (String s : state) {
+        stateVector[column.get(s)] += 1;
+      }
+      for (int i = 0; i < columns.length; i++) {
+        stateVector[i] = q.getOrDefault(columns[i], 0.0) * stateVector[i];
+      }
+      double stateNorm = Math.sqrt(EngineMath.ddot(stateVector, stateVector, columns.length));
+      double[] row = new double[columns.length];
+      double[] squares = new double[columns.length];
+      for (Candidate c : ensemble) {
+        Arrays.fill(row, 0.0);
+        for (String s : c.flatPresent) {
+          row[column.get(s)] += 1;
+        }
+        int[] nonZero = new int[columns.length];
+        int nonZeroCount = 0;
+        for (int i = 0; i < columns.length; i++) {
+          if (row[i] != 0.0) {
+            row[i] = q.getOrDefault(columns[i], 0.0) * row[i];
+            nonZero[nonZeroCount++] = i;
+          }
+          squares[i] = row[i] * row[i];
+        }
+        double rowNorm = Math.sqrt(EngineMath.pairwiseSum(squares, 0, columns.length));
+        double distance;
+        if (stateNorm > 0) {
+          double dot;
+          if (ensemble.size() == 1) {
+            dot = EngineMath.ddot(row, stateVector, columns.length);
+          } else {
+            dot = 0.0;
+            for (int k = 0; k < nonZeroCount; k++) {
+              int i = nonZero[k];
+              dot = Math.fma(row[i], stateVector[i], dot);
+            }
+          }
+          double denominator = rowNorm * stateNorm;
+          double cosine = denominator > 0 ? dot / denominator : 0.0;
+          distance = 1.0 - cosine;
+        } else {
+          distance = 1.0;
+        }
+        c.itfdf = totalFrequency == 0 ? 0.0 : 1 - ((distance * frequency(c.pattern)) / totalFrequency);
+      }
+    }
+
+    private double symbolProbability(String symbol) {
+      long uniquePatterns = kb.totalUniquePatterns();
+      if (uniquePatterns == 0) {
+        return 0.0;
+      }
+      int id = kb.symbolId(symbol);
+      return id < 0 ? 0.0 : (double) kb.patternMemberFrequency(id) / uniquePatterns;
+    }
+
+    private FullPrediction toPrediction(Candidate c) {
+      StoredPattern p = c.pattern;
+      return new FullPrediction(p.name(), frequency(p), Emotives.average(p.emotives()),
+          List.copyOf(c.matches), List.copyOf(c.past()), List.copyOf(c.present()), c.missing, c.extras,
+          c.anomalies, c.potential, c.evidence, c.similarity, c.fragmentation, c.snr, c.confluence,
+          c.predictiveInformation, p.events(), List.copyOf(c.future()), c.confidence, c.weightedSimilarity,
+          c.weightedEvidence, c.weightedConfidence, c.weightedSnr, c.prePotential, c.entropy,
+          c.normalizedEntropy, c.globalNormalizedEntropy, c.itfdf, c.tfidf, c.patternProbability,
+          c.weightedStrength, c.posterior, c.prior, c.similarity);
+    }
+  }
+
+  // ---- shared helpers ---------------------------------------------------------------------------
+
+  /** The token-mode formula with upstream's ×100 / 100 round trip (Q4). */
+  static double tokenSimilarity(int lcs, int total) {
+    double score = ((2.0 * lcs) / total) * 100.0;
+    return score / 100.0;
+  }
+
+  private static double fragmentationTerm(double fragmentation) {
+    return fragmentation == -1.0 ? 0.0 : 1.0 / (fragmentation + 1);
+  }
+
+  /** §5.6: {@code log2(U / w(s)) + 1}. */
+  private static double idf(String symbol, Map<String, Double> q, long uniquePatterns) {
+    Double probability = q.get(symbol);
+    long w = probability == null ? 1 : (long) (probability * uniquePatterns);
+    if (w == 0) {
+      w = 1;
+    }
+    return EngineMath.log2((double) uniquePatterns / w) + 1;
+  }
+
+  /** §5.10: {@code |aff(s, e)| / symfreq(s) + 0.01}, or 0.01 without affinity. */
+  private static double affinityWeight(KnowledgeBase kb, String symbol, String emotive) {
+    int id = kb.symbolId(symbol);
+    long symbolFrequency = kb.symbolFrequency(id);
+    double affinity = Math.abs(kb.affinity(id, emotive));
+    return symbolFrequency > 0 && affinity > 0 ? affinity / symbolFrequency + 0.01 : 0.01;
+  }
+
+  private static double sumWeights(List<String> symbols, Map<String, Double> weights) {
+    double sum = 0.0;
+    for (String s : symbols) {
+      sum += weights.getOrDefault(s, 0.0);
+    }
+    return sum;
+  }
+
+  private static int frequency(StoredPattern pattern) {
+    return pattern.frequency() == 0 ? 1 : pattern.frequency(); // Q23
+  }
+
+  static List<String> flatten(List<List<String>> events) {
+    List<String> flat = new ArrayList<>();
+    for (List<String> event : events) {
+      flat.addAll(event);
+    }
+    return flat;
+  }
+
+  private static List<List<String>> sortedEvents(List<List<String>> events) {
+    List<List<String>> out = new ArrayList<>(events.size());
+    for (List<String> event : events) {
+      List<String> sorted = new ArrayList<>(event);
+      sorted.sort(CodePointOrder.COMPARATOR);
+      out.add(sorted);
+    }
+    return out;
+  }
+
+  /** The symbols joined with single spaces, as code points (character mode, §3.2). */
+  private static int[] joinedCodePoints(List<List<String>> events) {
+    return String.join(" ", flatten(events)).codePoints().toArray();
+  }
+}
