@@ -252,6 +252,26 @@ public final class Genes {
     return (String) c.get(AFFINITY_EMOTIVE);
   }
 
+  /** The filter pipeline and its stage parameters; unset parameters read as 0 (= default, Q-38). */
+  static FilterPipeline.Settings filterSettings(SessionConfig c) {
+    Object stages = c.get(FILTER_PIPELINE);
+    if (!(stages instanceof List) || ((List<?>) stages).isEmpty()) {
+      return FilterPipeline.Settings.NONE;
+    }
+    List<String> names = new java.util.ArrayList<>();
+    for (Object stage : (List<?>) stages) {
+      names.add((String) stage);
+    }
+    return new FilterPipeline.Settings(List.copyOf(names), number(c, "length_min_ratio"),
+        number(c, "length_max_ratio"), number(c, "jaccard_threshold"),
+        (long) number(c, "jaccard_min_overlap"), number(c, "minhash_threshold"));
+  }
+
+  private static double number(SessionConfig c, String key) {
+    Object v = c.get(key);
+    return v == null ? 0.0 : toDouble(v);
+  }
+
   // ---- JSON value helpers ---------------------------------------------------------------------
 
   static boolean isInteger(Object v) {

@@ -36,7 +36,8 @@ final class Predictor {
       boolean nodeUseTokenMatching,
       double fuzzyTokenThreshold,
       String affinityEmotive,
-      String rankSortAlgo) {}
+      String rankSortAlgo,
+      FilterPipeline.Settings filters) {}
 
   /** Above this many patterns upstream scores without weights (Q31). */
   private static final int WEIGHTED_SIMILARITY_PATTERN_LIMIT = 500;
@@ -237,9 +238,20 @@ final class Predictor {
       return new PredictionResult(top, futurePotentials);
     }
 
+    /** Patterns the candidate search considered (Q31 counts them). */
+    private int candidateCount;
+
     private List<Candidate> matchCandidates() {
       List<Candidate> ensemble = new ArrayList<>();
-      if (threshold > 0.0) {
+      candidateCount = kb.patternCount();
+      if (!params.filters().isEmpty()) {
+        List<StoredPattern> filtered = FilterPipeline.candidates(kb, state, stateIds, params.filters(),
+            threshold, params.useTokenMatching());
+        candidateCount = filtered.size();
+        for (StoredPattern pattern : filtered) {
+          consider(pattern, ensemble);
+        }
+      } else if (threshold > 0.0) {
         for (StoredPattern pattern : kb.patternsContainingAny(stateIds)) {
           consider(pattern, ensemble);
         }
@@ -404,7 +416,7 @@ final class Predictor {
       for (String s : state) {
         weights.computeIfAbsent(s, symbol -> affinityWeight(kb, symbol, params.affinityEmotive()));
       }
-      boolean weightedSimilarityKnown = kb.patternCount() <= WEIGHTED_SIMILARITY_PATTERN_LIMIT;
+      boolean weightedSimilarityKnown = candidateCount <= WEIGHTED_SIMILARITY_PATTERN_LIMIT;
       double stateWeight = sumWeights(Arrays.asList(state), weights);
       for (Candidate c : ensemble) {
         double matched = sumWeights(c.matches, weights);

@@ -200,7 +200,8 @@ public final class Processor {
   private Predictor.Params observePassParams() {
     // the observe pass uses the node defaults for every prediction parameter.
     return new Predictor.Params(defaults.recallThreshold(), defaults.maxPredictions(),
-        defaults.useTokenMatching(), defaults.useTokenMatching(), 0.0, null, defaults.rankSortAlgo());
+        defaults.useTokenMatching(), defaults.useTokenMatching(), 0.0, null, defaults.rankSortAlgo(),
+        FilterPipeline.Settings.NONE);
   }
 
   // ---- learn ----------------------------------------------------------------------------------
@@ -295,7 +296,8 @@ public final class Processor {
         defaults.useTokenMatching(),
         Genes.fuzzyTokenThreshold(config),
         Genes.affinityEmotive(config),
-        Genes.rankSortAlgo(config, defaults));
+        Genes.rankSortAlgo(config, defaults),
+        Genes.filterSettings(config));
     lock.readLock().lock();
     try {
       return Predictor.predict(kb, session.stm(), params);

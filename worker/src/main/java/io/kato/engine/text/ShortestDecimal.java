@@ -37,7 +37,7 @@ public final class ShortestDecimal {
     private static final long FRACTION_MASK = HIDDEN_BIT - 1;
     private static final int BIASED_EXPONENT_MASK = 0x7FF;
     private static final long MASK_63 = (1L << 63) - 1;
-    /** Subnormal significands below this are scaled by 10 first (paper, section 9.9). */
+    /** Subnormal significands below this are too few bits for the algorithm: they are scaled by 10 first. */
     private static final long TINY_SIGNIFICAND = 3;
 
     private static final int MIN_POWER_OF_TEN = -324;
@@ -75,7 +75,7 @@ public final class ShortestDecimal {
         if (biasedExponent != 0) {
             int q = MIN_BINARY_EXPONENT - 1 + biasedExponent;
             long c = HIDDEN_BIT | fraction;
-            // Integers below 2^53: the shortest decimal is the integer itself.
+            // A double that is an integer below 2^53 is its own shortest decimal (paper, section 8.3).
             if (-SIGNIFICAND_BITS < q && q < 0) {
                 long integer = c >> -q;
                 if (integer << -q == c) {
@@ -93,9 +93,9 @@ public final class ShortestDecimal {
     }
 
     /**
-     * Schubfach for {@code v = c · 2^q / 10^-scaleExponent}: figure 7 of the paper with the
-     * efficient computations of its figure 9. All quantities ending in {@code b} are 4×
-     * scaled ("b" for "times four") so that the rounding-interval bounds are integers.
+     * Schubfach for {@code v = c · 2^q × 10^scaleExponent}: figure 7 of the paper with the
+     * efficient computations of its figure 9. Names ending in {@code b} hold values scaled by 4,
+     * so that the bounds of the rounding interval (half-way to the neighbours) are integers.
      */
     private static Digits shortest(int q, long c, int scaleExponent) {
         // Round-half-even parsing maps the interval bounds to v only when c is even.

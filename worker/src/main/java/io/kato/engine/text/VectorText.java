@@ -3,6 +3,7 @@ package io.kato.engine.text;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * The canonical text of a percept vector, numpy's {@code str()} of a 1-D float64 array with
@@ -23,7 +24,6 @@ public final class VectorText {
     private static final int PRECISION = 8;
     private static final long ONE_AT_PRECISION = DecimalRounding.powerOfTen(PRECISION);
     private static final int LINE_WIDTH = 75;
-    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
     private VectorText() {
     }
@@ -31,14 +31,14 @@ public final class VectorText {
     /** {@code "VCTR|"} + lowercase hex SHA-1 of the UTF-8 bytes of {@link #format(double[])}. */
     public static String vectorName(double[] v) {
         byte[] hash = sha1().digest(format(v).getBytes(StandardCharsets.UTF_8));
-        StringBuilder name = new StringBuilder(5 + 2 * hash.length).append("VCTR|");
-        for (byte b : hash) {
-            name.append(HEX_DIGITS[(b >> 4) & 0xF]).append(HEX_DIGITS[b & 0xF]);
-        }
-        return name.toString();
+        return "VCTR|" + HexFormat.of().formatHex(hash);
     }
 
-    /** numpy's {@code str(numpy.array(v, dtype=float64))}; the text is ASCII. */
+    /**
+     * numpy's {@code str(numpy.array(v, dtype=float64))}; the text is ASCII.
+     *
+     * @throws IllegalArgumentException if a shown component is NaN or infinite (the API rejects them)
+     */
     public static String format(double[] v) {
         if (v.length == 0) {
             return "[]";

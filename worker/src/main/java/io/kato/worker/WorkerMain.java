@@ -1,0 +1,29 @@
+package io.kato.worker;
+
+import io.kato.worker.replay.EngineReplayCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the worker jar. Sub-commands: {@code engine-replay} (runs golden-format cases
+ * through the engine). The gRPC worker process itself arrives with its issue.
+ */
+@Command(
+    name = "kato-worker",
+    mixinStandardHelpOptions = true,
+    version = "kato-worker 0.1.0",
+    description = "KATO worker JVM tools.",
+    subcommands = {EngineReplayCommand.class})
+public final class WorkerMain implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a sub-command is required");
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new WorkerMain()).execute(args));
+  }
+}
