@@ -38,6 +38,44 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
   private int vectorDimension = -1;
   private final List<NamedVector> deferredVectors = new ArrayList<>();
 
+  /**
+   * Rebuilds a knowledge base from durable records. Symbol statistics are derived: every learn of
+   * a pattern adds its symbol counts once ({@code freq}, and the total symbol count) and its first
+   * learn adds 1 to {@code pmf}, so {@code frequency} learns of each stored pattern reproduce them
+   * exactly. Affinities are not derivable (they sum untrimmed accumulators) and are restored as
+   * stored.
+   *
+   * @param patterns every pattern in learn sequence order (their {@code symbols} are re-interned)
+   */
+  public static InMemoryKnowledgeBase restore(List<StoredPattern> patterns,
+      Map<String, Map<String, Double>> affinities, List<NamedVector> vectors, int vectorDimension,
+      List<NamedVector> deferredVectors) {
+    InMemoryKnowledgeBase kb = new InMemoryKnowledgeBase();
+    for (StoredPattern stored : patterns) {
+      kb.apply(new LearnCommit(stored.name(), stored.events(), 1, stored.emotives(), stored.metadata(), Map.of()));
+      StoredPattern created = kb.pattern(stored.name());
+      for (int learn = 1; learn < stored.frequency(); learn++) {
+        kb.apply(new LearnCommit(stored.name(), stored.events(), learn + 1, stored.emotives(), stored.metadata(),
+            Map.of()));
+      }
+      if (stored.metrics() != null) {
+        kb.storeMetrics(Map.of(created.name(), stored.metrics()));
+      }
+    }
+    affinities.forEach((symbol, sums) -> {
+      int id = kb.symbolId(symbol);
+      if (id >= 0) {
+        kb.affinity.get(id).putAll(sums);
+      }
+    });
+    for (NamedVector vector : vectors) {
+      kb.vectors.put(vector.name(), vector.values());
+    }
+    kb.vectorDimension = vectorDimension;
+    kb.deferredVectors.addAll(deferredVectors);
+    return kb;
+  }
+
   @Override
   public int symbolId(String symbol) {
     Integer id = symbolIds.get(symbol);

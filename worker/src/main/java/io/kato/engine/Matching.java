@@ -15,6 +15,62 @@ final class Matching {
   /** A matching block: {@code a[i..i+k) == b[j..j+k)}. */
   record Block(int i, int j, int k) {}
 
+  /**
+   * LCS lengths of many sequences against one fixed sequence (the state): bit-parallel
+   * (Allison–Dix / Hyyrö) when the state has at most 64 symbols, the DP otherwise.
+   */
+  static final class LcsAgainst {
+    private final int[] target;
+    private final int[] distinct;
+    private final long[] masks;
+    private final long lengthMask;
+
+    LcsAgainst(int[] target) {
+      this.target = target;
+      if (target.length > 64) {
+        distinct = null;
+        masks = null;
+        lengthMask = 0;
+        return;
+      }
+      int[] ids = new int[target.length];
+      long[] bits = new long[target.length];
+      int n = 0;
+      for (int j = 0; j < target.length; j++) {
+        int k = 0;
+        while (k < n && ids[k] != target[j]) {
+          k++;
+        }
+        if (k == n) {
+          ids[n++] = target[j];
+        }
+        bits[k] |= 1L << j;
+      }
+      distinct = java.util.Arrays.copyOf(ids, n);
+      masks = java.util.Arrays.copyOf(bits, n);
+      lengthMask = target.length == 64 ? -1L : (1L << target.length) - 1;
+    }
+
+    int lcsLength(int[] sequence) {
+      if (masks == null) {
+        return Matching.lcsLength(sequence, target);
+      }
+      long v = lengthMask;
+      for (int x : sequence) {
+        long m = 0;
+        for (int k = 0; k < distinct.length; k++) {
+          if (distinct[k] == x) {
+            m = masks[k];
+            break;
+          }
+        }
+        long u = v & m;
+        v = ((v + u) | (v - u)) & lengthMask;
+      }
+      return target.length - Long.bitCount(v);
+    }
+  }
+
   /** Length of the longest common (not necessarily contiguous) subsequence. */
   static int lcsLength(int[] a, int[] b) {
     if (a.length == 0 || b.length == 0) {

@@ -131,7 +131,7 @@ final class Predictor {
   private static final class Candidate {
     StoredPattern pattern;
     double similarity;
-    int blockCount;
+    List<Matching.Block> blocks;
     List<String> matches;
     List<Anomaly> anomalies;
     int extrasFlatCount;
@@ -183,6 +183,7 @@ final class Predictor {
     private final Params params;
     private final String[] state;
     private final int[] stateIds;
+    private final Matching.LcsAgainst stateLcs;
     private final double threshold;
 
     FullPath(KnowledgeBase kb, List<List<String>> stm, Params params) {
@@ -198,6 +199,7 @@ final class Predictor {
         int id = kb.symbolId(state[i]);
         stateIds[i] = id >= 0 ? id : unknown.computeIfAbsent(state[i], s -> -1 - unknown.size());
       }
+      this.stateLcs = new Matching.LcsAgainst(stateIds);
     }
 
     PredictionResult run() {
@@ -215,6 +217,9 @@ final class Predictor {
         }
         ensemble.sort(Comparator.comparingDouble((Candidate c) -> c.prePotential).reversed());
         ensemble = new ArrayList<>(ensemble.subList(0, 3 * maxPredictions));
+      }
+      for (Candidate c : ensemble) {
+        materialize(c);
       }
       if (params.affinityEmotive() != null) {
         applyAffinityWeights(ensemble);
@@ -271,7 +276,7 @@ final class Predictor {
             && tokenSimilarity(Math.min(pattern.length(), state.length), total) < threshold) {
           return; // §9.2: even a full match of the shorter sequence stays below the threshold
         }
-        similarity = tokenSimilarity(Matching.lcsLength(pattern.symbols(), stateIds), total);
+        similarity = tokenSimilarity(stateLcs.lcsLength(pattern.symbols()), total);
       } else {
         if (stateCodePoints == null) {
           stateCodePoints = joinedCodePoints(stm);
@@ -287,7 +292,10 @@ final class Predictor {
       }
     }
 
-    /** §4: blocks, matches, past/present/future, missing, extras and the base metrics. */
+    /**
+     * §4: blocks, past/present/future and the base metrics. The symbol lists (matches, missing,
+     * extras) are only built by {@link #materialize} for candidates that survive pruning.
+     */
     private Candidate extract(StoredPattern pattern, double similarity) {
       int[] p = pattern.symbols();
       List<Matching.Block> blocks = Matching.blocks(p, stateIds);
@@ -298,19 +306,20 @@ final class Predictor {
       Candidate c = new Candidate();
       c.pattern = pattern;
       c.similarity = similarity;
-      c.blockCount = blockCount;
+      c.blocks = blocks;
+      int m;
+      String firstMatch;
       if (params.fuzzyTokenThreshold() > 0.0) {
         fuzzyMatches(c, pattern);
+        m = c.matches.size();
+        firstMatch = m == 0 ? null : c.matches.get(0);
       } else {
-        List<String> matches = new ArrayList<>();
+        m = 0;
         for (Matching.Block block : blocks) {
-          for (int j = block.j(); j < block.j() + block.k(); j++) {
-            matches.add(state[j]);
-          }
+          m += block.k();
         }
-        c.matches = matches;
-        c.anomalies = List.of();
-        c.extrasFlatCount = state.length - matches.size();
+        firstMatch = blockCount == 0 ? null : state[blocks.get(0).j()];
+        c.extrasFlatCount = state.length - m;
       }
       int pastFlat;
       int presentFlat;
@@ -334,12 +343,35 @@ final class Predictor {
         covered += events.get(e++).size();
       }
       // first-match rule (Q9): membership only
-      if (presentStart > 0 && !c.matches.isEmpty() && events.get(presentStart - 1).contains(c.matches.get(0))) {
+      if (presentStart > 0 && firstMatch != null && events.get(presentStart - 1).contains(firstMatch)) {
         presentStart--;
       }
       c.presentStart = presentStart;
       c.futureStart = e;
+      int presentSize = 0;
+      for (int i = presentStart; i < e; i++) {
+        presentSize += events.get(i).size();
+      }
+      c.evidence = (double) m / pattern.length();
+      c.confidence = presentSize == 0 ? 0.0 : (double) m / presentSize;
+      double denominator = 2.0 * m + c.extrasFlatCount;
+      c.snr = denominator == 0.0 ? 0.0 : (2.0 * m - c.extrasFlatCount) / denominator;
+      c.fragmentation = blockCount - 1;
+      return c;
+    }
 
+    /** §4.2, §4.5: the matched symbols and the by-value missing and extras lists. */
+    private void materialize(Candidate c) {
+      if (c.matches == null) {
+        List<String> matches = new ArrayList<>();
+        for (Matching.Block block : c.blocks) {
+          for (int j = block.j(); j < block.j() + block.k(); j++) {
+            matches.add(state[j]);
+          }
+        }
+        c.matches = matches;
+        c.anomalies = List.of();
+      }
       Set<String> matchSet = new HashSet<>(c.matches);
       List<List<String>> missing = new ArrayList<>();
       List<String> flatPresent = new ArrayList<>();
@@ -367,14 +399,6 @@ final class Predictor {
       c.missing = Collections.unmodifiableList(missing);
       c.extras = Collections.unmodifiableList(extras);
       c.flatPresent = flatPresent;
-
-      int m = c.matches.size();
-      c.evidence = (double) m / pattern.length();
-      c.confidence = flatPresent.isEmpty() ? 0.0 : (double) m / flatPresent.size();
-      double denominator = 2.0 * m + c.extrasFlatCount;
-      c.snr = denominator == 0.0 ? 0.0 : (2.0 * m - c.extrasFlatCount) / denominator;
-      c.fragmentation = blockCount - 1;
-      return c;
     }
 
     /** §4.6: each state token matched to its best-scoring pattern token. */

@@ -149,27 +149,64 @@ public final class Processor {
     return new ObserveResult(next, autoLearned, symbols);
   }
 
+  /**
+   * Checks the vectors of several observations, to be observed in order, against each other and
+   * the node's dimension (D-4) without changing anything, so that a batch can be rejected whole.
+   *
+   * @throws VectorDimensionException for the first observation that would be rejected
+   */
+  public void checkVectors(List<List<double[]>> observations) {
+    lock.readLock().lock();
+    try {
+      int dimension = nodeVectorDimension();
+      for (List<double[]> vectors : observations) {
+        if (vectors.isEmpty()) {
+          continue;
+        }
+        int length = vectors.get(0).length;
+        for (double[] vector : vectors) {
+          if (vector.length != length) {
+            throw new VectorDimensionException(length, vector.length, VectorText.vectorName(vector));
+          }
+        }
+        if (dimension >= 0 && dimension != length) {
+          throw new VectorDimensionException(dimension, length, VectorText.vectorName(sum(vectors)));
+        }
+        dimension = length;
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private static double[] sum(List<double[]> vectors) {
+    double[] total = vectors.get(0).clone();
+    for (int v = 1; v < vectors.size(); v++) {
+      for (int i = 0; i < total.length; i++) {
+        total[i] = total[i] + vectors.get(v)[i];
+      }
+    }
+    return total;
+  }
+
   /** §2.4.1 with D-4: the element-wise sum of one observation's vectors, or null without vectors. */
   private NamedVector perceptVector(List<double[]> vectors) {
     if (vectors.isEmpty()) {
       return null;
     }
-    double[] sum = vectors.get(0).clone();
-    for (int v = 1; v < vectors.size(); v++) {
-      double[] next = vectors.get(v);
-      if (next.length != sum.length) {
-        throw new VectorDimensionException(sum.length, next.length, VectorText.vectorName(next));
-      }
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] = sum[i] + next[i];
+    int length = vectors.get(0).length;
+    for (double[] vector : vectors) {
+      if (vector.length != length) {
+        throw new VectorDimensionException(length, vector.length, VectorText.vectorName(vector));
       }
     }
-    String name = VectorText.vectorName(sum);
+    double[] percept = sum(vectors);
+    String name = VectorText.vectorName(percept);
     int nodeDimension = nodeVectorDimension();
-    if (nodeDimension >= 0 && nodeDimension != sum.length) {
-      throw new VectorDimensionException(nodeDimension, sum.length, name);
+    if (nodeDimension >= 0 && nodeDimension != length) {
+      throw new VectorDimensionException(nodeDimension, length, name);
     }
-    return new NamedVector(name, sum);
+    return new NamedVector(name, percept);
   }
 
   /**

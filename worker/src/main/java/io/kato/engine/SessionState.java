@@ -40,6 +40,11 @@ public record SessionState(
     return new SessionState(stm, emotivesAccumulator, metadataAccumulator, time, perceptData, predictions, next);
   }
 
+  /** The same state with an empty STM (accumulators, time and the rest kept). */
+  public SessionState withStmCleared() {
+    return withStm(List.of());
+  }
+
   SessionState withStm(List<List<String>> next) {
     return new SessionState(next, emotivesAccumulator, metadataAccumulator, time, perceptData, predictions, config);
   }

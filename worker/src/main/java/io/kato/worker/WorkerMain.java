@@ -5,15 +5,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of the worker jar. Sub-commands: {@code engine-replay} (runs golden-format cases
- * through the engine). The gRPC worker process itself arrives with its issue.
+ * Entry point of the worker jar. Sub-commands: {@code worker} (the gRPC worker process) and
+ * {@code engine-replay} (runs golden-format cases through the engine).
  */
 @Command(
     name = "kato-worker",
     mixinStandardHelpOptions = true,
     version = "kato-worker 0.1.0",
     description = "KATO worker JVM tools.",
-    subcommands = {EngineReplayCommand.class})
+    subcommands = {WorkerCommand.class, EngineReplayCommand.class})
 public final class WorkerMain implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import io.kato.common.Limits;
 
 /**
  * Validates an observation body ({@code strings}, {@code vectors}, {@code emotives}, {@code
@@ -22,13 +23,69 @@ public final class ObservationParser {
   private static final Pattern NON_FINITE = Pattern.compile("[+-]?(inf|infinity|nan)", Pattern.CASE_INSENSITIVE);
 
   /** @throws RequestValidationException with every issue of the body */
-  public static ParsedObservation parse(JsonNode body, List<Object> prefix) {
+  public static ParsedObservation parse(JsonNode body, List<Object> prefix, Limits limits) {
     List<ValidationIssue> issues = new ArrayList<>();
     ParsedObservation parsed = parse(body, prefix, issues);
+    if (issues.isEmpty()) {
+      checkLimits(parsed, prefix, limits, issues);
+    }
     if (!issues.isEmpty()) {
       throw new RequestValidationException(issues);
     }
     return parsed;
+  }
+
+  /**
+   * Checks an observation that did not come through JSON (gRPC, MessagePack): finite numbers and
+   * the limits.
+   *
+   * @throws RequestValidationException with every issue
+   */
+  public static void validate(ParsedObservation observation, List<Object> prefix, Limits limits) {
+    List<ValidationIssue> issues = new ArrayList<>();
+    for (int i = 0; i < observation.vectors().size(); i++) {
+      double[] vector = observation.vectors().get(i);
+      for (int j = 0; j < vector.length; j++) {
+        if (!Double.isFinite(vector[j])) {
+          issues.add(ValidationIssue.of(IssueType.FINITE_NUMBER, path(path(path(prefix, "vectors"), i), j), vector[j]));
+        }
+      }
+    }
+    observation.emotives().forEach((key, value) -> {
+      if (!Double.isFinite(value)) {
+        issues.add(ValidationIssue.of(IssueType.FINITE_NUMBER, path(path(prefix, "emotives"), key), value));
+      }
+    });
+    checkLimits(observation, prefix, limits, issues);
+    if (!issues.isEmpty()) {
+      throw new RequestValidationException(issues);
+    }
+  }
+
+  /** The size limits of API.md §1.6 ({@code too_long}). */
+  static void checkLimits(ParsedObservation o, List<Object> prefix, Limits limits, List<ValidationIssue> issues) {
+    tooLong(issues, path(prefix, "strings"), o.strings().size(), limits.maxSymbolsPerEvent(), "List", "items");
+    for (int i = 0; i < o.strings().size(); i++) {
+      String s = o.strings().get(i);
+      if (s.length() > limits.maxSymbolLength()) { // code points ≤ UTF-16 units: count only then
+        tooLong(issues, path(path(prefix, "strings"), i), s.codePointCount(0, s.length()), limits.maxSymbolLength(),
+            "String", "characters");
+      }
+    }
+    tooLong(issues, path(prefix, "vectors"), o.vectors().size(), limits.maxVectorsPerEvent(), "List", "items");
+    for (int i = 0; i < o.vectors().size(); i++) {
+      tooLong(issues, path(path(prefix, "vectors"), i), o.vectors().get(i).length, limits.maxVectorDimension(),
+          "List", "items");
+    }
+    tooLong(issues, path(prefix, "emotives"), o.emotives().size(), limits.maxEmotives(), "Dictionary", "items");
+  }
+
+  private static void tooLong(List<ValidationIssue> issues, List<Object> loc, int size, int max, String what,
+      String unit) {
+    if (size > max) {
+      issues.add(new ValidationIssue("too_long", loc, what + " should have at most " + max + " " + unit,
+          "<omitted: " + size + " " + unit + ">", Map.of("max_length", (long) max)));
+    }
   }
 
   /** Parses into {@code issues}; the result is meaningful only when no issue was added. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kato.common.ErrorCode;
+import io.kato.common.Limits;
 import io.kato.common.json.JsonValues;
 import io.kato.common.json.ObservationParser;
 import io.kato.common.json.ParsedObservation;
@@ -100,7 +101,7 @@ public final class CaseRunner {
       }
       case "observe": {
         try {
-          ParsedObservation parsed = ObservationParser.parse(input, List.of("body"));
+          ParsedObservation parsed = ObservationParser.parse(input, List.of("body"), Limits.DEFAULTS);
           Processor.ObserveResult observed = processor.observe(session, new Observation(parsed.strings(),
               parsed.vectors(), parsed.emotives(), parsed.metadata(), "obs-" + uniqueHex()));
           result.put("stm_length", observed.stmLength());

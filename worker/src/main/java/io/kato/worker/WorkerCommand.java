@@ -1,0 +1,89 @@
+package io.kato.worker;
+
+import io.kato.engine.NodeDefaults;
+import io.kato.worker.host.HostOptions;
+import io.kato.worker.host.ProcessorHost;
+import io.kato.worker.storage.NodeStore;
+import io.kato.worker.storage.NodeStoreFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kato worker}: one worker JVM serving its nodes over gRPC until SIGTERM, then shutting
+ * down cleanly (stop accepting, finish in-flight calls with a bounded wait, flush storage).
+ */
+@Command(name = "worker", mixinStandardHelpOptions = true, description = "Run a KATO worker (gRPC processor service).")
+public final class WorkerCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
+
+  @Option(names = "--grpc-port", defaultValue = "${env:KATO_GRPC_PORT:-50051}", description = "gRPC port (default ${DEFAULT-VALUE})")
+  int grpcPort;
+
+  @Option(names = "--zmq-port", defaultValue = "${env:ZMQ_PORT:-0}", description = "legacy ZeroMQ port; 0 = off")
+  int zmqPort;
+
+  @Option(names = "--host", defaultValue = "${env:KATO_BIND_HOST:-127.0.0.1}", description = "bind address (default ${DEFAULT-VALUE})")
+  String bindHost;
+
+  @Option(names = "--data-dir", defaultValue = "${env:KATO_DATA_DIR:-./data/worker}", description = "data directory (rocksdb)")
+  Path dataDir;
+
+  @Option(names = "--store", defaultValue = "${env:KATO_STORE:-rocksdb}", description = "rocksdb | postgres | memory")
+  String store;
+
+  @Option(names = "--pg-url", defaultValue = "${env:KATO_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}", description = "PostgreSQL JDBC URL")
+  String pgUrl;
+
+  @Option(names = "--pg-user", defaultValue = "${env:KATO_PG_USER:-postgres}")
+  String pgUser;
+
+  @Option(names = "--pg-password", defaultValue = "${env:KATO_PG_PASSWORD:-postgres}")
+  String pgPassword;
+
+  @Option(names = "--gateway", description = "gateway URL to register with (registration arrives with the gateway)")
+  String gateway;
+
+  @Option(names = "--worker-id", defaultValue = "${env:KATO_WORKER_ID:-worker-1}")
+  String workerId;
+
+  @Option(names = "--capacity", defaultValue = "1")
+  int capacity;
+
+  @Option(names = "--session-ttl", defaultValue = "${env:SESSION_TTL:-3600}", description = "session TTL seconds")
+  long sessionTtl;
+
+  @Option(names = "--session-auto-extend", defaultValue = "${env:SESSION_AUTO_EXTEND:-true}", arity = "1")
+  boolean sessionAutoExtend;
+
+  @Override
+  public Integer call() throws Exception {
+    NodeDefaults defaults = NodeDefaultsFromEnvironment.read(System.getenv());
+    HostOptions options = HostOptions.defaults().withNodeDefaults(defaults)
+        .withSessionTtl(Duration.ofSeconds(sessionTtl), sessionAutoExtend);
+    NodeStore nodeStore = NodeStoreFactory.open(store, dataDir, pgUrl, pgUser, pgPassword);
+    ProcessorHost host = new ProcessorHost(options, nodeStore, Clock.systemUTC());
+    WorkerServer server = WorkerServer.start(host, bindHost, grpcPort, options.limits().maxMessageBytes());
+    if (gateway != null) {
+      LOG.warn("--gateway {} given: registration is not implemented yet; serving without a gateway", gateway);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("SIGTERM: shutting down worker {}", workerId);
+      server.close();
+      stopped.countDown();
+    }, "kato-shutdown"));
+    // printed only once the shutdown hook is in place: "ready" means SIGTERM is handled
+    System.out.println("kato worker " + workerId + " ready: grpc " + bindHost + ":" + server.port()
+        + " store " + nodeStore.kind());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+}

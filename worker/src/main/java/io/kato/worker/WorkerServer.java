@@ -1,0 +1,79 @@
+package io.kato.worker;
+
+import io.kato.proto.v1.ProcessorGrpcService;
+import io.kato.worker.grpc.ProcessorGrpcEndpoint;
+import io.kato.worker.host.ProcessorHost;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.health.HealthService;
+import io.vertx.grpc.reflection.ReflectionService;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running worker: the Vert.x gRPC server with the Processor service, the standard
+ * {@code grpc.health.v1.Health} service and server reflection, in front of a {@link
+ * ProcessorHost}.
+ */
+public final class WorkerServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerServer.class);
+
+  private final Vertx vertx;
+  private final HttpServer http;
+  private final ProcessorHost host;
+
+  private WorkerServer(Vertx vertx, HttpServer http, ProcessorHost host) {
+    this.vertx = vertx;
+    this.http = http;
+    this.host = host;
+  }
+
+  /** Starts serving on {@code port} (0 = any free port); blocks until listening. */
+  public static WorkerServer start(ProcessorHost host, String bindHost, int port, int maxMessageBytes) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(maxMessageBytes));
+      grpc.addService(new ProcessorGrpcEndpoint(host));
+      grpc.addService(HealthService.create(vertx).register(ProcessorGrpcService.SERVICE_NAME,
+          () -> io.vertx.core.Future.succeededFuture(true)));
+      grpc.addService(ReflectionService.v1());
+      HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(bindHost).setPort(port))
+          .requestHandler(grpc);
+      http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      LOG.info("worker gRPC listening host={} port={} store={}", bindHost, http.actualPort(), host.storeKind());
+      return new WorkerServer(vertx, http, host);
+    } catch (Exception e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return http.actualPort();
+  }
+
+  public ProcessorHost host() {
+    return host;
+  }
+
+  /** Stops accepting calls, lets in-flight work finish (bounded), flushes and closes storage. */
+  @Override
+  public void close() {
+    try {
+      http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("closing the gRPC listener failed: {}", e.toString());
+    }
+    host.close();
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("closing Vert.x failed: {}", e.toString());
+    }
+    LOG.info("worker stopped");
+  }
+}

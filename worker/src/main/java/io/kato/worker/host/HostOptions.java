@@ -1,0 +1,50 @@
+package io.kato.worker.host;
+
+import io.kato.common.Limits;
+import io.kato.engine.NodeDefaults;
+import java.time.Duration;
+
+/**
+ * Settings of a {@link ProcessorHost}.
+ *
+ * @param sessionTtl default session TTL ({@code SESSION_TTL})
+ * @param sessionAutoExtend every access slides the expiry ({@code SESSION_AUTO_EXTEND})
+ * @param laneThreads threads that run node lanes (mutations and storage writes)
+ * @param predictionThreads the bounded CPU pool predictions run on
+ * @param maxPendingPerNode queued operations per node before answering OVERLOADED
+ * @param maxPendingPredictions queued prediction computations before answering OVERLOADED
+ * @param requestIdsPerNode remembered request ids per node, for idempotent retries
+ */
+public record HostOptions(
+    NodeDefaults nodeDefaults,
+    Limits limits,
+    Duration sessionTtl,
+    boolean sessionAutoExtend,
+    int laneThreads,
+    int predictionThreads,
+    int maxPendingPerNode,
+    int maxPendingPredictions,
+    int requestIdsPerNode,
+    Duration sweepInterval) {
+
+  public static HostOptions defaults() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return new HostOptions(NodeDefaults.STANDARD, Limits.DEFAULTS, Duration.ofSeconds(3600), true,
+        Math.max(4, cores * 2), cores, 1_000, 10_000, 4_096, Duration.ofSeconds(30));
+  }
+
+  public HostOptions withSessionTtl(Duration ttl, boolean autoExtend) {
+    return new HostOptions(nodeDefaults, limits, ttl, autoExtend, laneThreads, predictionThreads, maxPendingPerNode,
+        maxPendingPredictions, requestIdsPerNode, sweepInterval);
+  }
+
+  public HostOptions withNodeDefaults(NodeDefaults defaults) {
+    return new HostOptions(defaults, limits, sessionTtl, sessionAutoExtend, laneThreads, predictionThreads,
+        maxPendingPerNode, maxPendingPredictions, requestIdsPerNode, sweepInterval);
+  }
+
+  public HostOptions withQueueLimits(int perNode, int predictions) {
+    return new HostOptions(nodeDefaults, limits, sessionTtl, sessionAutoExtend, laneThreads, predictionThreads,
+        perNode, predictions, requestIdsPerNode, sweepInterval);
+  }
+}

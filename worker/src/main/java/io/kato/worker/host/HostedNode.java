@@ -1,0 +1,134 @@
+package io.kato.worker.host;
+
+import io.kato.common.ErrorCode;
+import io.kato.engine.Processor;
+import io.kato.worker.storage.ChangeRecordingKnowledgeBase;
+import io.kato.worker.storage.NodeChanges;
+import io.kato.worker.storage.NodeSnapshot;
+import io.kato.worker.storage.NodeStore;
+import io.kato.worker.storage.SessionRecord;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * One node on this worker: its engine, its sessions, its lane and its epoch. Loaded from the
+ * store by the first task on its lane; everything that changes it runs on that lane.
+ */
+final class HostedNode {
+  final String kbId;
+  final ConcurrentHashMap<String, SessionRecord> sessions = new ConcurrentHashMap<>();
+  private final HostOptions options;
+  private final NodeStore store;
+  private final SerialLane lane;
+  private final Map<String, String> sessionIndex;
+  /** Results of recent mutations by request id, so a retried mutation is applied once. */
+  private final LinkedHashMap<String, Object> recentResults;
+  private volatile boolean loaded;
+  volatile long epoch;
+  Processor processor;
+  ChangeRecordingKnowledgeBase kb;
+
+  HostedNode(String kbId, HostOptions options, NodeStore store, Executor executor, Map<String, String> sessionIndex) {
+    this.kbId = kbId;
+    this.options = options;
+    this.store = store;
+    this.lane = new SerialLane(executor, options.maxPendingPerNode());
+    this.sessionIndex = sessionIndex;
+    int capacity = options.requestIdsPerNode();
+    this.recentResults = new LinkedHashMap<>(16, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
+        return size() > capacity;
+      }
+    };
+  }
+
+  boolean isLoaded() {
+    return loaded;
+  }
+
+  /** Runs a mutation on the lane; a repeated request id returns the first result. */
+  @SuppressWarnings("unchecked")
+  <T> CompletableFuture<T> mutate(CallMeta meta, Supplier<T> body) {
+    return lane.submit(() -> {
+      ensureLoaded();
+      String requestId = meta.requestId();
+      if (!requestId.isEmpty() && recentResults.containsKey(requestId)) {
+        return (T) recentResults.get(requestId);
+      }
+      T result = body.get();
+      if (!requestId.isEmpty()) {
+        recentResults.put(requestId, result);
+      }
+      return result;
+    });
+  }
+
+  /** Runs a read on the lane, after the pending writes. */
+  <T> CompletableFuture<T> read(Supplier<T> body) {
+    return lane.submit(() -> {
+      ensureLoaded();
+      return body.get();
+    });
+  }
+
+  /** Fences calls from an older assignment; adopts a newer epoch. On the lane. */
+  void checkEpoch(CallMeta meta) {
+    if (meta.epoch() <= 0) {
+      return;
+    }
+    if (meta.epoch() < epoch) {
+      throw new HostException(ErrorCode.STALE_EPOCH, "epoch " + meta.epoch() + " is older than the node's epoch "
+          + epoch, Map.of("node_epoch", epoch, "request_epoch", meta.epoch()));
+    }
+    epoch = meta.epoch();
+  }
+
+  /** Stores the session with the knowledge-base changes of the current operation, durably. */
+  void commitSession(SessionRecord record) {
+    commit(record, null);
+    sessions.put(record.sessionId(), record);
+  }
+
+  void deleteSession(String sessionId) {
+    commit(null, sessionId);
+    sessions.remove(sessionId);
+  }
+
+  private void commit(SessionRecord put, String deleted) {
+    NodeChanges kbChanges = kb.drainChanges();
+    NodeChanges changes = new NodeChanges(kbChanges.clearAll(), kbChanges.patterns(), kbChanges.affinities(),
+        kbChanges.indexedVectors(), kbChanges.vectorDimension(), kbChanges.deferredVectors(),
+        put == null ? List.of() : List.of(put), deleted == null ? List.of() : List.of(deleted));
+    store.commit(kbId, changes);
+  }
+
+  private void ensureLoaded() {
+    if (loaded) {
+      return;
+    }
+    NodeSnapshot snapshot = store.load(kbId);
+    kb = ChangeRecordingKnowledgeBase.restore(snapshot);
+    processor = new Processor(options.nodeDefaults(), kb);
+    Instant now = Instant.now();
+    for (SessionRecord record : snapshot.sessions()) {
+      if (!record.expiredAt(now)) {
+        sessions.put(record.sessionId(), record);
+        sessionIndex.put(record.sessionId(), kbId);
+      }
+    }
+    loaded = true;
+  }
+
+  int pending() {
+    return lane.pending();
+  }
+}

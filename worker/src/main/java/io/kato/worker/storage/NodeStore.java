@@ -1,0 +1,35 @@
+package io.kato.worker.storage;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable storage of nodes (knowledge bases) and their sessions: the storage SPI. Three
+ * implementations exist, and one compatibility kit of tests runs against each: in-memory
+ * (tests), RocksDB (the embedded default: one data directory per worker) and PostgreSQL
+ * (shared; schema created or migrated on start).
+ *
+ * <p>The working set of a node lives in memory ({@code InMemoryKnowledgeBase}); a store only
+ * persists changes and loads a node back. Every method may be called from any thread; calls for
+ * one node are never concurrent (the worker serialises a node's mutations on its lane).
+ */
+public interface NodeStore extends AutoCloseable {
+
+  /** The node's durable state; {@link NodeSnapshot#empty()} for an unknown node. */
+  NodeSnapshot load(String kbId);
+
+  /** Applies one operation's changes atomically; returns only when they are durable. */
+  void commit(String kbId, NodeChanges changes);
+
+  /** One session by id, from any node (for routing after a restart). */
+  Optional<SessionRecord> session(String sessionId);
+
+  /** Ids of every node with durable state, for start-up. */
+  List<String> nodeIds();
+
+  /** Short name for logs and status: {@code memory}, {@code rocksdb}, {@code postgres}. */
+  String kind();
+
+  @Override
+  void close();
+}
