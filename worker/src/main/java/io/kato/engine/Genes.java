@@ -300,7 +300,7 @@ public final class Genes {
       return false;
     }
     for (Object item : (List<?>) v) {
-      if (!FILTER_STAGES.contains(item)) {
+      if (!(item instanceof String) || !FILTER_STAGES.contains(item)) {
         return false;
       }
     }

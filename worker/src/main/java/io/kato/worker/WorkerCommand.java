@@ -77,6 +77,7 @@ public final class WorkerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("SIGTERM: shutting down worker {}", workerId);
       server.close();
+      nodeStore.close();
       stopped.countDown();
     }, "kato-shutdown"));
     // printed only once the shutdown hook is in place: "ready" means SIGTERM is handled

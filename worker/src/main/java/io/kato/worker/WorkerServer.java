@@ -60,7 +60,7 @@ public final class WorkerServer implements AutoCloseable {
     return host;
   }
 
-  /** Stops accepting calls, lets in-flight work finish (bounded), flushes and closes storage. */
+  /** Stops accepting calls and lets in-flight work finish (bounded); the caller closes the store. */
   @Override
   public void close() {
     try {

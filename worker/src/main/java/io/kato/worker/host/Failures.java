@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Every failure a worker call can end with, described once as (code, message, details, field
@@ -20,7 +21,7 @@ public record Failures(ErrorCode code, String message, Map<String, Object> detai
 
   public static Failures describe(Throwable failure) {
     Throwable t = failure;
-    while (t instanceof CompletionException && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
     }
     if (t instanceof HostException) {

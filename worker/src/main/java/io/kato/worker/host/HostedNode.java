@@ -7,6 +7,7 @@ import io.kato.worker.storage.NodeChanges;
 import io.kato.worker.storage.NodeSnapshot;
 import io.kato.worker.storage.NodeStore;
 import io.kato.worker.storage.SessionRecord;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ final class HostedNode {
   final ConcurrentHashMap<String, SessionRecord> sessions = new ConcurrentHashMap<>();
   private final HostOptions options;
   private final NodeStore store;
+  private final Clock clock;
   private final SerialLane lane;
   private final Map<String, String> sessionIndex;
   /** Results of recent mutations by request id, so a retried mutation is applied once. */
@@ -34,10 +36,12 @@ final class HostedNode {
   Processor processor;
   ChangeRecordingKnowledgeBase kb;
 
-  HostedNode(String kbId, HostOptions options, NodeStore store, Executor executor, Map<String, String> sessionIndex) {
+  HostedNode(String kbId, HostOptions options, NodeStore store, Clock clock, Executor executor,
+      Map<String, String> sessionIndex) {
     this.kbId = kbId;
     this.options = options;
     this.store = store;
+    this.clock = clock;
     this.lane = new SerialLane(executor, options.maxPendingPerNode());
     this.sessionIndex = sessionIndex;
     int capacity = options.requestIdsPerNode();
@@ -118,7 +122,7 @@ final class HostedNode {
     NodeSnapshot snapshot = store.load(kbId);
     kb = ChangeRecordingKnowledgeBase.restore(snapshot);
     processor = new Processor(options.nodeDefaults(), kb);
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     for (SessionRecord record : snapshot.sessions()) {
       if (!record.expiredAt(now)) {
         sessions.put(record.sessionId(), record);

@@ -14,7 +14,6 @@ import io.kato.worker.storage.NodeStore;
 import io.kato.worker.storage.SessionRecord;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -23,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -442,7 +440,7 @@ public final class ProcessorHost implements AutoCloseable {
   }
 
   private HostedNode node(String kbId) {
-    return nodes.computeIfAbsent(kbId, id -> new HostedNode(id, options, store, laneExecutor, sessionIndex));
+    return nodes.computeIfAbsent(kbId, id -> new HostedNode(id, options, store, clock, laneExecutor, sessionIndex));
   }
 
   /** Looks a session up in the loaded nodes or the store (on a lane: may block). */
@@ -496,7 +494,10 @@ public final class ProcessorHost implements AutoCloseable {
     return HexFormat.of().formatHex(bytes);
   }
 
-  /** Stops accepting work, lets queued lane work finish (bounded wait), closes the store. */
+  /**
+   * Stops accepting work and lets queued lane work finish (bounded wait). The store belongs to
+   * the caller, who closes it afterwards.
+   */
   @Override
   public void close() {
     sweeper.shutdownNow();
@@ -508,14 +509,6 @@ public final class ProcessorHost implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    store.close();
-  }
-
-  static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
@@ -525,15 +518,5 @@ public final class ProcessorHost implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     };
-  }
-
-  static <T> Function<Throwable, T> rethrow() {
-    return t -> {
-      throw new CompletionException(unwrap(t));
-    };
-  }
-
-  Duration sessionTtl() {
-    return options.sessionTtl();
   }
 }

@@ -12,19 +12,32 @@ import java.util.Optional;
  * <p>The working set of a node lives in memory ({@code InMemoryKnowledgeBase}); a store only
  * persists changes and loads a node back. Every method may be called from any thread; calls for
  * one node are never concurrent (the worker serialises a node's mutations on its lane).
+ *
+ * <p>A worker {@link #load}s a node before it commits to it (after start-up or a hand-over):
+ * durable stores remember a little per node from the load (see {@code CommittedNode}) so that
+ * commits need no reads. The compatibility kit is {@code NodeStoreContractTest} in the tests.
  */
 public interface NodeStore extends AutoCloseable {
 
   /** The node's durable state; {@link NodeSnapshot#empty()} for an unknown node. */
   NodeSnapshot load(String kbId);
 
-  /** Applies one operation's changes atomically; returns only when they are durable. */
+  /**
+   * Applies one operation's changes atomically; returns only when they are durable. Empty
+   * changes are a no-op. Session records are indexed under their own {@link SessionRecord#kbId()}.
+   *
+   * @throws NodeStoreException when the changes could not be written; none of them is then
+   *     applied, and the node's in-memory state is ahead of the store (reload it)
+   */
   void commit(String kbId, NodeChanges changes);
 
   /** One session by id, from any node (for routing after a restart). */
   Optional<SessionRecord> session(String sessionId);
 
-  /** Ids of every node with durable state, for start-up. */
+  /**
+   * Ids of every node with durable state, sorted, for start-up: a node is listed from its first
+   * non-empty commit on, also after a clear-all.
+   */
   List<String> nodeIds();
 
   /** Short name for logs and status: {@code memory}, {@code rocksdb}, {@code postgres}. */

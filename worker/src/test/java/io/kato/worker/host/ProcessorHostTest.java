@@ -1,0 +1,300 @@
+package io.kato.worker.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kato.common.ErrorCode;
+import io.kato.common.json.ParsedObservation;
+import io.kato.engine.NodeDefaults;
+import io.kato.worker.storage.MemoryNodeStore;
+import io.kato.worker.storage.SessionRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The host's session semantics, ordering, isolation, fencing, idempotency and back-pressure. */
+class ProcessorHostTest {
+
+  /** A clock the test moves by hand. */
+  static final class ManualClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-12-01T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  private final ManualClock clock = new ManualClock();
+  private final MemoryNodeStore store = new MemoryNodeStore();
+  private ProcessorHost host = new ProcessorHost(HostOptions.defaults(), store, clock);
+
+  @AfterEach
+  void close() {
+    host.close();
+  }
+
+  private static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new CompletionException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ParsedObservation strings(String... strings) {
+    return new ParsedObservation(List.of(strings), List.of(), Map.of(), Map.of());
+  }
+
+  private String session(String nodeId) {
+    return await(host.createSession(nodeId, Map.of(), Map.of(), 0, "", CallMeta.NONE)).sessionId();
+  }
+
+  private static ErrorCode codeOf(Throwable t) {
+    return Failures.describe(t).code();
+  }
+
+  @Test
+  void observationsOfOneSessionApplyInArrivalOrder() {
+    String s = session("order");
+    List<CompletableFuture<ProcessorHost.Observed>> pending = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      pending.add(host.observe(s, strings("e" + i), CallMeta.NONE));
+    }
+    pending.forEach(ProcessorHostTest::await);
+    List<List<String>> stm = await(host.readSession(s, CallMeta.NONE)).state().stm();
+    assertThat(stm).hasSize(200);
+    for (int i = 0; i < 200; i++) {
+      assertThat(stm.get(i)).containsExactly("e" + i);
+    }
+  }
+
+  @Test
+  void nodesAreIsolatedAndSessionsOfANodeShareItsKnowledgeBase() {
+    String a1 = session("node-a");
+    String a2 = session("node-a");
+    String b = session("node-b");
+    await(host.observe(a1, strings("x", "y"), CallMeta.NONE));
+    String name = await(host.learn(a1, CallMeta.NONE)).patternName();
+
+    assertThat(await(host.pattern("node-a", name, CallMeta.NONE))).isPresent();
+    assertThat(await(host.pattern("node-b", name, CallMeta.NONE))).isEmpty();
+    await(host.observe(a2, strings("x", "y"), CallMeta.NONE));
+    await(host.observe(b, strings("x", "y"), CallMeta.NONE));
+    assertThat(await(host.predictions(a2, CallMeta.NONE)).predictions()).hasSize(1);
+    assertThat(await(host.predictions(b, CallMeta.NONE)).predictions()).isEmpty();
+  }
+
+  @Test
+  void sessionsExpireAfterTheirTtlAndAutoExtendOnAccess() {
+    String s = await(host.createSession("ttl", Map.of(), Map.of(), 100, "", CallMeta.NONE)).sessionId();
+    clock.advance(Duration.ofSeconds(90));
+    await(host.observe(s, strings("a"), CallMeta.NONE)); // slides the expiry to now + 100
+    clock.advance(Duration.ofSeconds(90));
+    assertThat(await(host.readSession(s, CallMeta.NONE)).state().stm()).hasSize(1);
+    clock.advance(Duration.ofSeconds(101));
+    assertThatThrownBy(() -> await(host.readSession(s, CallMeta.NONE)))
+        .satisfies(t -> assertThat(codeOf(t)).isEqualTo(ErrorCode.SESSION_NOT_FOUND));
+    assertThat(host.sessionCount()).isZero();
+    assertThat(store.session(s)).isEmpty(); // expired sessions are removed from storage too
+  }
+
+  @Test
+  void withoutAutoExtendTheExpiryIsFixed() {
+    host.close();
+    host = new ProcessorHost(HostOptions.defaults().withSessionTtl(Duration.ofSeconds(3600), false), store, clock);
+    String s = await(host.createSession("fixed", Map.of(), Map.of(), 100, "", CallMeta.NONE)).sessionId();
+    clock.advance(Duration.ofSeconds(90));
+    await(host.observe(s, strings("a"), CallMeta.NONE));
+    clock.advance(Duration.ofSeconds(20));
+    assertThatThrownBy(() -> await(host.observe(s, strings("b"), CallMeta.NONE)))
+        .satisfies(t -> assertThat(codeOf(t)).isEqualTo(ErrorCode.SESSION_NOT_FOUND));
+  }
+
+  @Test
+  void aRepeatedRequestIdIsAppliedOnce() {
+    String s = session("idempotent");
+    CallMeta retry = new CallMeta(0, "req-1");
+    ProcessorHost.Observed first = await(host.observe(s, strings("a"), retry));
+    ProcessorHost.Observed second = await(host.observe(s, strings("a"), retry));
+    assertThat(second.uniqueId()).isEqualTo(first.uniqueId());
+    assertThat(await(host.readSession(s, CallMeta.NONE)).state().stm()).hasSize(1);
+  }
+
+  @Test
+  void anOlderEpochIsFencedAndANewerOneAdopted() {
+    String s = session("epochs");
+    await(host.observe(s, strings("a"), new CallMeta(3, "")));
+    assertThatThrownBy(() -> await(host.observe(s, strings("b"), new CallMeta(2, ""))))
+        .satisfies(t -> assertThat(codeOf(t)).isEqualTo(ErrorCode.STALE_EPOCH));
+    await(host.observe(s, strings("c"), new CallMeta(4, "")));
+    assertThat(await(host.nodeStatus("epochs", CallMeta.NONE)).epoch()).isEqualTo(4);
+    assertThat(await(host.readSession(s, CallMeta.NONE)).state().stm()).containsExactly(List.of("a"), List.of("c"));
+  }
+
+  /** A real in-memory store whose commits wait for a gate: a slow disk, to fill a node's queue. */
+  static final class GatedStore implements io.kato.worker.storage.NodeStore {
+    final MemoryNodeStore delegate = new MemoryNodeStore();
+    final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    volatile boolean gated;
+
+    @Override
+    public io.kato.worker.storage.NodeSnapshot load(String kbId) {
+      return delegate.load(kbId);
+    }
+
+    @Override
+    public void commit(String kbId, io.kato.worker.storage.NodeChanges changes) {
+      if (gated) {
+        try {
+          gate.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      delegate.commit(kbId, changes);
+    }
+
+    @Override
+    public java.util.Optional<SessionRecord> session(String sessionId) {
+      return delegate.session(sessionId);
+    }
+
+    @Override
+    public List<String> nodeIds() {
+      return delegate.nodeIds();
+    }
+
+    @Override
+    public String kind() {
+      return "gated-memory";
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
+  @Test
+  void aFullNodeQueueAnswersOverloadedInsteadOfQueueing() {
+    host.close();
+    GatedStore slow = new GatedStore();
+    host = new ProcessorHost(HostOptions.defaults().withQueueLimits(2, 10), slow, clock);
+    String s = session("busy");
+    slow.gated = true;
+    List<CompletableFuture<ProcessorHost.Observed>> pending = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      pending.add(host.observe(s, strings("e" + i), CallMeta.NONE));
+    }
+    slow.gate.countDown();
+    long overloaded = pending.stream().filter(f -> {
+      try {
+        f.get(10, TimeUnit.SECONDS);
+        return false;
+      } catch (Exception e) {
+        return codeOf(e) == ErrorCode.OVERLOADED;
+      }
+    }).count();
+    // one observation runs (waiting on the disk), two wait in the queue, the other seven are refused
+    assertThat(overloaded).isEqualTo(7);
+    assertThat(await(host.readSession(s, CallMeta.NONE)).state().stm()).hasSize(3);
+  }
+
+  @Test
+  void clientChosenSessionIdsAreIdempotentPerNodeAndExclusiveAcrossNodes() {
+    SessionRecord created = await(host.createSession("n1", Map.of(), Map.of(), 0, "my-session", CallMeta.NONE));
+    SessionRecord again = await(host.createSession("n1", Map.of(), Map.of(), 0, "my-session", CallMeta.NONE));
+    assertThat(again.createdAt()).isEqualTo(created.createdAt());
+    assertThatThrownBy(() -> await(host.createSession("n2", Map.of(), Map.of(), 0, "my-session", CallMeta.NONE)))
+        .satisfies(t -> assertThat(codeOf(t)).isEqualTo(ErrorCode.SESSION_EXISTS));
+    assertThatThrownBy(() -> await(host.createSession("n2", Map.of(), Map.of(), 0, "__node__:x", CallMeta.NONE)))
+        .satisfies(t -> assertThat(codeOf(t)).isEqualTo(ErrorCode.VALIDATION_ERROR));
+  }
+
+  @Test
+  void invalidInputIsRejectedWithoutAStateChange() {
+    String s = session("invalid");
+    await(host.observe(s, strings("a"), CallMeta.NONE));
+    assertThatThrownBy(() -> await(host.updateConfig(s, Map.of("persistence", 0L), CallMeta.NONE)))
+        .satisfies(t -> assertThat(codeOf(t)).isEqualTo(ErrorCode.CONFIG_VALIDATION_ERROR));
+    assertThatThrownBy(() -> await(host.observe(s, new ParsedObservation(List.of(),
+        List.of(new double[] {1, 2}, new double[] {3}), Map.of(), Map.of()), CallMeta.NONE)))
+        .satisfies(t -> assertThat(codeOf(t)).isEqualTo(ErrorCode.VECTOR_DIMENSION_ERROR));
+    assertThatThrownBy(() -> await(host.createSession("x", Map.of("max_predictions", 0L), Map.of(), 0, "",
+        CallMeta.NONE))).satisfies(t -> assertThat(codeOf(t)).isEqualTo(ErrorCode.CONFIG_VALIDATION_ERROR));
+    SessionRecord after = await(host.readSession(s, CallMeta.NONE));
+    assertThat(after.state().stm()).hasSize(1);
+    assertThat(after.state().time()).isEqualTo(1);
+    assertThat(after.state().config().overrides()).isEmpty();
+  }
+
+  @Test
+  void aRejectedSequenceChangesNothing() {
+    String s = session("sequence");
+    List<ProcessorHost.SequenceItem> items = List.of(
+        new ProcessorHost.SequenceItem(strings("a", "b"), ""),
+        new ProcessorHost.SequenceItem(new ParsedObservation(List.of(), List.of(new double[] {1, 2}), Map.of(),
+            Map.of()), ""),
+        new ProcessorHost.SequenceItem(new ParsedObservation(List.of(), List.of(new double[] {1, 2, 3}), Map.of(),
+            Map.of()), "custom"));
+    assertThatThrownBy(() -> await(host.observeSequence(s, items, true, false, false, CallMeta.NONE)))
+        .satisfies(t -> assertThat(codeOf(t)).isEqualTo(ErrorCode.VECTOR_DIMENSION_ERROR));
+    assertThat(await(host.nodeStatus("sequence", CallMeta.NONE)).patternCount()).isZero();
+    assertThat(await(host.readSession(s, CallMeta.NONE)).state().time()).isZero();
+
+    ProcessorHost.Sequenced done = await(host.observeSequence(s, items.subList(0, 2), false, true, false,
+        CallMeta.NONE));
+    assertThat(done.results()).hasSize(2);
+    assertThat(done.finalLearnedPattern()).startsWith("PTRN|");
+    assertThat(done.session().state().stm()).isEmpty();
+    assertThat(done.session().state().time()).isEqualTo(2);
+  }
+
+  @Test
+  void implicitNodeSessionsAreCreatedOnceAndNotCounted() {
+    String id = await(host.implicitSession("legacy", CallMeta.NONE));
+    assertThat(id).isEqualTo("__node__:legacy");
+    await(host.observe(id, strings("a"), CallMeta.NONE));
+    assertThat(await(host.implicitSession("legacy", CallMeta.NONE))).isEqualTo(id);
+    assertThat(await(host.readSession(id, CallMeta.NONE)).state().stm()).hasSize(1);
+    assertThat(host.sessionCount()).isZero();
+  }
+
+  @Test
+  void aNewHostFindsSessionsAndPatternsInTheStore() {
+    String s = session("restart");
+    await(host.observe(s, strings("a", "b"), CallMeta.NONE));
+    String name = await(host.learn(s, CallMeta.NONE)).patternName();
+    await(host.observe(s, strings("c"), CallMeta.NONE));
+    host.close();
+    host = new ProcessorHost(HostOptions.defaults().withNodeDefaults(NodeDefaults.STANDARD), store, clock);
+    assertThat(await(host.readSession(s, CallMeta.NONE)).state().stm()).containsExactly(List.of("c"));
+    assertThat(await(host.pattern("restart", name, CallMeta.NONE))).isPresent();
+  }
+}
