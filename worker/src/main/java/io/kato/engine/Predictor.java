@@ -631,22 +631,24 @@ final class Predictor {
       }
       double stateNorm = Math.sqrt(EngineMath.ddot(stateVector, stateVector, columns.length));
       double[] row = new double[columns.length];
+      int[] nonZero = new int[columns.length];
       double[] squares = new double[columns.length];
       for (Candidate c : ensemble) {
-        Arrays.fill(row, 0.0);
-        for (String s : c.flatPresent) {
-          row[column.get(s)] += 1;
-        }
-        int[] nonZero = new int[columns.length];
         int nonZeroCount = 0;
-        for (int i = 0; i < columns.length; i++) {
-          if (row[i] != 0.0) {
-            row[i] = q.getOrDefault(columns[i], 0.0) * row[i];
+        for (String s : c.flatPresent) {
+          int i = column.get(s);
+          if (row[i] == 0.0) {
             nonZero[nonZeroCount++] = i;
           }
-          squares[i] = row[i] * row[i];
+          row[i] += 1;
         }
-        double rowNorm = Math.sqrt(EngineMath.pairwiseSum(squares, 0, columns.length));
+        Arrays.sort(nonZero, 0, nonZeroCount);
+        for (int k = 0; k < nonZeroCount; k++) {
+          int i = nonZero[k];
+          row[i] = q.getOrDefault(columns[i], 0.0) * row[i];
+          squares[k] = row[i] * row[i];
+        }
+        double rowNorm = Math.sqrt(EngineMath.pairwiseSumSparse(nonZero, squares, nonZeroCount, columns.length));
         double distance;
         if (stateNorm > 0) {
           double dot;
@@ -666,6 +668,9 @@ final class Predictor {
           distance = 1.0;
         }
         c.itfdf = totalFrequency == 0 ? 0.0 : 1 - ((distance * frequency(c.pattern)) / totalFrequency);
+        for (int k = 0; k < nonZeroCount; k++) {
+          row[nonZero[k]] = 0.0;
+        }
       }
     }
 
