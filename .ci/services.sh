@@ -22,7 +22,12 @@ for service in ${KATO_CI_SERVICES:-}; do
   case "$service" in
     postgres)
       port_open 5432 || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
-      wait_for_port PostgreSQL 5432 ;;
+      wait_for_port PostgreSQL 5432
+      # storage tests log in over TCP as postgres to database test: trust auth, else password 'postgres'
+      psql -w -h 127.0.0.1 -U postgres -d postgres -qtAc 'select 1' >/dev/null 2>&1 \
+        || su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\""
+      su postgres -c "psql -qtAc \"select 1 from pg_database where datname = 'test'\"" | grep -q 1 \
+        || su postgres -c "createdb test" ;;
     redis)
       port_open 6379 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" \
         --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log

@@ -101,8 +101,8 @@ public final class PostgresNodeStore implements NodeStore {
     config.setMaximumPoolSize(options.poolSize());
     config.setMinimumIdle(1);
     config.setPoolName("kato-store-" + options.schema());
-    config.setConnectionTimeout(5_000);
-    config.setInitializationFailTimeout(5_000);
+    config.setConnectionTimeout(options.connectTimeout().toMillis());
+    config.setInitializationFailTimeout(options.connectTimeout().toMillis());
     config.addDataSourceProperty("ApplicationName", "kato-worker");
     config.addDataSourceProperty("tcpKeepAlive", "true");
     HikariDataSource pool;

@@ -161,6 +161,7 @@ class ProcessorHostTest {
   static final class GatedStore implements io.kato.worker.storage.NodeStore {
     final MemoryNodeStore delegate = new MemoryNodeStore();
     final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
     volatile boolean gated;
 
     @Override
@@ -171,6 +172,7 @@ class ProcessorHostTest {
     @Override
     public void commit(String kbId, io.kato.worker.storage.NodeChanges changes) {
       if (gated) {
+        entered.countDown();
         try {
           gate.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -209,7 +211,13 @@ class ProcessorHostTest {
     String s = session("busy");
     slow.gated = true;
     List<CompletableFuture<ProcessorHost.Observed>> pending = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
+    pending.add(host.observe(s, strings("e0"), CallMeta.NONE));
+    try {
+      assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue(); // the first one is on the disk now
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    for (int i = 1; i < 10; i++) {
       pending.add(host.observe(s, strings("e" + i), CallMeta.NONE));
     }
     slow.gate.countDown();
