@@ -5,6 +5,8 @@ import io.kato.worker.host.HostOptions;
 import io.kato.worker.host.ProcessorHost;
 import io.kato.worker.storage.NodeStore;
 import io.kato.worker.storage.NodeStoreFactory;
+import io.kato.worker.storage.NodeStoreOptions;
+import io.kato.worker.storage.PostgresStoreOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,8 +46,11 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--pg-user", defaultValue = "${env:KATO_PG_USER:-postgres}")
   String pgUser;
 
-  @Option(names = "--pg-password", defaultValue = "${env:KATO_PG_PASSWORD:-postgres}")
+  @Option(names = "--pg-password", defaultValue = "${env:KATO_PG_PASSWORD:-}", description = "empty = trust auth")
   String pgPassword;
+
+  @Option(names = "--pg-schema", defaultValue = "${env:KATO_PG_SCHEMA:-kato}", description = "schema (created or migrated on start)")
+  String pgSchema;
 
   @Option(names = "--gateway", description = "gateway URL to register with (registration arrives with the gateway)")
   String gateway;
@@ -62,12 +67,24 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--session-auto-extend", defaultValue = "${env:SESSION_AUTO_EXTEND:-true}", arity = "1")
   boolean sessionAutoExtend;
 
+  private NodeStoreOptions storeOptions() {
+    switch (NodeStoreOptions.Kind.parse(store)) {
+      case MEMORY:
+        return NodeStoreOptions.memory();
+      case ROCKSDB:
+        return NodeStoreOptions.rocksDb(dataDir);
+      default:
+        return NodeStoreOptions.postgres(PostgresStoreOptions.of(pgUrl, pgUser, pgPassword.isEmpty() ? null : pgPassword)
+            .withSchema(pgSchema));
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     NodeDefaults defaults = NodeDefaultsFromEnvironment.read(System.getenv());
     HostOptions options = HostOptions.defaults().withNodeDefaults(defaults)
         .withSessionTtl(Duration.ofSeconds(sessionTtl), sessionAutoExtend);
-    NodeStore nodeStore = NodeStoreFactory.open(store, dataDir, pgUrl, pgUser, pgPassword);
+    NodeStore nodeStore = NodeStoreFactory.open(storeOptions());
     ProcessorHost host = new ProcessorHost(options, nodeStore, Clock.systemUTC());
     WorkerServer server = WorkerServer.start(host, bindHost, grpcPort, options.limits().maxMessageBytes());
     if (gateway != null) {

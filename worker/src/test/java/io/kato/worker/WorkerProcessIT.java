@@ -36,6 +36,7 @@ import io.kato.proto.v1.SessionInfo;
 import io.kato.proto.v1.SessionRequest;
 import io.kato.proto.v1.UpdateSessionConfigRequest;
 import io.kato.proto.v1.Vector;
+import io.kato.worker.storage.PostgresTestDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -242,9 +243,25 @@ class WorkerProcessIT {
   }
 
   @Test
-  void acknowledgedLearnsAndObservationsSurviveSigkill(@TempDir Path dir) throws Exception {
-    WorkerProcess first = WorkerProcess.start(WorkerProcess.freePort(), "--store", "rocksdb",
-        "--data-dir", dir.toString());
+  void acknowledgedLearnsAndObservationsSurviveSigkillOnRocksDb(@TempDir Path dir) throws Exception {
+    crashAndRecover("--store", "rocksdb", "--data-dir", dir.toString());
+  }
+
+  @Test
+  void acknowledgedLearnsAndObservationsSurviveSigkillOnPostgres() throws Exception {
+    String schema = PostgresTestDatabase.newSchema();
+    String password = PostgresTestDatabase.password();
+    try {
+      crashAndRecover("--store", "postgres", "--pg-url", PostgresTestDatabase.URL, "--pg-user",
+          PostgresTestDatabase.USER, "--pg-password", password == null ? "" : password, "--pg-schema", schema);
+    } finally {
+      PostgresTestDatabase.dropSchema(schema);
+    }
+  }
+
+  /** Learns and observes, SIGKILLs the worker, restarts it on the same storage, finds every ack. */
+  private static void crashAndRecover(String... storeArgs) throws Exception {
+    WorkerProcess first = WorkerProcess.start(WorkerProcess.freePort(), storeArgs);
     String sessionId;
     String twice = null;
     String once;
@@ -263,8 +280,7 @@ class WorkerProcessIT {
     }
     first.kill();
 
-    WorkerProcess second = WorkerProcess.start(WorkerProcess.freePort(), "--store", "rocksdb",
-        "--data-dir", dir.toString());
+    WorkerProcess second = WorkerProcess.start(WorkerProcess.freePort(), storeArgs);
     try (KatoWorkerClient c = KatoWorkerClient.connect("127.0.0.1", second.grpcPort)) {
       assertThat(c.getPattern("it-crash", twice).getPattern().getFrequency()).isEqualTo(2);
       assertThat(c.getPattern("it-crash", once).getPattern().getFrequency()).isEqualTo(1);

@@ -1,7 +1,5 @@
 package io.kato.worker.storage;
 
-import java.nio.file.Path;
-
 /** Builds the configured {@link NodeStore}. */
 public final class NodeStoreFactory {
   private NodeStoreFactory() {}
@@ -21,25 +19,6 @@ public final class NodeStoreFactory {
         return PostgresNodeStore.open(options.postgres());
       default:
         throw new IllegalStateException("unknown store kind " + options.kind());
-    }
-  }
-
-  /**
-   * Opens the store named on the command line ({@code memory}, {@code rocksdb}, {@code
-   * postgres}); the settings of the other kinds are ignored, PostgreSQL uses schema {@value
-   * PostgresStoreOptions#DEFAULT_SCHEMA}.
-   *
-   * @param pgPassword null or empty for trust authentication
-   */
-  public static NodeStore open(String kind, Path dataDir, String pgUrl, String pgUser, String pgPassword) {
-    switch (NodeStoreOptions.Kind.parse(kind)) {
-      case MEMORY:
-        return open(NodeStoreOptions.memory());
-      case ROCKSDB:
-        return open(NodeStoreOptions.rocksDb(dataDir));
-      default:
-        return open(NodeStoreOptions.postgres(PostgresStoreOptions.of(pgUrl, pgUser,
-            pgPassword == null || pgPassword.isEmpty() ? null : pgPassword)));
     }
   }
 }

@@ -14,11 +14,11 @@ import java.util.UUID;
  * KATO_TEST_PG_PASSWORD}; by default {@code postgres@127.0.0.1:5432/test}, without a password,
  * else with {@code postgres}). Tests that need it fail, never skip, when it cannot be reached.
  */
-final class PostgresTestDatabase {
+public final class PostgresTestDatabase {
   private PostgresTestDatabase() {}
 
-  static final String URL = env("KATO_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-  static final String USER = env("KATO_TEST_PG_USER", "postgres");
+  public static final String URL = env("KATO_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+  public static final String USER = env("KATO_TEST_PG_USER", "postgres");
 
   private static final String HOW_TO_START = "start it with: pg_ctlcluster --skip-systemctl-redirect "
       + "$(ls /etc/postgresql) main start (or KATO_CI_SERVICES=postgres bash .ci/services.sh); if password "
@@ -28,7 +28,7 @@ final class PostgresTestDatabase {
   private static boolean resolved;
 
   /** A fresh throwaway schema name. */
-  static String newSchema() {
+  public static String newSchema() {
     return "kato_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
   }
 
@@ -37,7 +37,7 @@ final class PostgresTestDatabase {
   }
 
   /** The password that logs in: none (trust) or the configured one; fails the test when neither does. */
-  static synchronized String password() {
+  public static synchronized String password() {
     if (resolved) {
       return password;
     }
@@ -61,7 +61,7 @@ final class PostgresTestDatabase {
         + first.getMessage() + "\n" + HOW_TO_START, first);
   }
 
-  static void dropSchema(String schema) throws SQLException {
+  public static void dropSchema(String schema) throws SQLException {
     try (Connection c = connect(password()); Statement st = c.createStatement()) {
       st.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
     }
