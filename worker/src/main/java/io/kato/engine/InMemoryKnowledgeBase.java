@@ -112,6 +112,11 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
   }
 
   @Override
+  public Map<String, Double> affinities(int id) {
+    return id < 0 ? Map.of() : Collections.unmodifiableMap(affinity.get(id));
+  }
+
+  @Override
   public long totalUniquePatterns() {
     return patternsBySequence.size();
   }

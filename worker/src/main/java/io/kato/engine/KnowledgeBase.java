@@ -35,6 +35,9 @@ public interface KnowledgeBase {
   /** {@code aff[s][e]}, 0.0 when never set. */
   double affinity(int id, String emotive);
 
+  /** Every affinity sum of a symbol (emotive → sum, first-set order); empty when none. */
+  Map<String, Double> affinities(int id);
+
   // ---- counters -------------------------------------------------------------------------------
 
   /** {@code U}. */

@@ -9,7 +9,6 @@ import io.kato.engine.StoredPattern;
 import io.kato.engine.VectorMetric;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,19 +27,12 @@ import java.util.function.Consumer;
  * #storeMetrics} the updated patterns; {@link #clear} a clear-all (dropping whatever was recorded
  * before it). Later records of the same pattern, symbol or vector replace earlier ones.
  *
- * <p>Why a copy of the affinity sums: {@link KnowledgeBase} only answers {@code affinity(id,
- * emotive)} and cannot list a symbol's emotives, yet a store needs the whole map. The decorator
- * keeps its own copy of every symbol's sums, updated with exactly the additions {@link
- * InMemoryKnowledgeBase} performs ({@code sums.merge(e, v, Double::sum)} in the delta's order, for
- * the distinct symbols in first-occurrence order), so the copy is bit-identical to the engine's.
- *
  * <p>Threading: reads are forwarded as they are (the engine's lock covers them). Writes happen
  * under the engine's write lock; they and {@link #drainChanges()} also synchronise on this
  * object, so a drain on the node's lane always sees whole operations.
  */
 public final class ChangeRecordingKnowledgeBase implements KnowledgeBase {
   private final InMemoryKnowledgeBase delegate;
-  private final Map<String, LinkedHashMap<String, Double>> affinitySums = new HashMap<>();
 
   private boolean clearAll;
   private final LinkedHashMap<String, StoredPattern> patterns = new LinkedHashMap<>();
@@ -49,48 +41,21 @@ public final class ChangeRecordingKnowledgeBase implements KnowledgeBase {
   private final List<NamedVector> deferred = new ArrayList<>();
   private boolean deferredChanged;
 
-  /**
-   * @param delegate the working set, empty or restored
-   * @param affinities the affinity sums the delegate was restored with (symbol → emotive → sum)
-   */
-  public ChangeRecordingKnowledgeBase(InMemoryKnowledgeBase delegate, Map<String, Map<String, Double>> affinities) {
-    this.delegate = delegate;
-    affinities.forEach((symbol, sums) -> {
-      if (delegate.symbolId(symbol) >= 0) {
-        affinitySums.put(symbol, new LinkedHashMap<>(sums));
-      }
-    });
-    deferred.addAll(delegate.deferredVectors());
-  }
-
-  /**
-   * Wraps an <em>empty</em> knowledge base. A restored one needs its affinity sums: use {@link
-   * #restore(NodeSnapshot)} or the two-argument constructor.
-   *
-   * @throws IllegalArgumentException when the delegate already holds patterns
-   */
+  /** @param delegate the working set, empty or restored */
   public ChangeRecordingKnowledgeBase(InMemoryKnowledgeBase delegate) {
-    this(requireEmpty(delegate), Map.of());
-  }
-
-  private static InMemoryKnowledgeBase requireEmpty(InMemoryKnowledgeBase delegate) {
-    if (delegate.patternCount() > 0) {
-      throw new IllegalArgumentException("a restored knowledge base needs its affinity sums: use "
-          + "ChangeRecordingKnowledgeBase.restore(snapshot) or new ChangeRecordingKnowledgeBase(kb, affinities)");
-    }
-    return delegate;
+    this.delegate = delegate;
+    deferred.addAll(delegate.deferredVectors());
   }
 
   /** An empty knowledge base. */
   public static ChangeRecordingKnowledgeBase empty() {
-    return new ChangeRecordingKnowledgeBase(new InMemoryKnowledgeBase(), Map.of());
+    return new ChangeRecordingKnowledgeBase(new InMemoryKnowledgeBase());
   }
 
   /** The node's knowledge base rebuilt from its durable state. */
   public static ChangeRecordingKnowledgeBase restore(NodeSnapshot snapshot) {
-    InMemoryKnowledgeBase kb = InMemoryKnowledgeBase.restore(snapshot.patterns(), snapshot.affinities(),
-        snapshot.vectors(), snapshot.vectorDimension(), snapshot.deferredVectors());
-    return new ChangeRecordingKnowledgeBase(kb, snapshot.affinities());
+    return new ChangeRecordingKnowledgeBase(InMemoryKnowledgeBase.restore(snapshot.patterns(), snapshot.affinities(),
+        snapshot.vectors(), snapshot.vectorDimension(), snapshot.deferredVectors()));
   }
 
   public InMemoryKnowledgeBase delegate() {
@@ -108,7 +73,7 @@ public final class ChangeRecordingKnowledgeBase implements KnowledgeBase {
     } else {
       LinkedHashMap<String, Map<String, Double>> out = new LinkedHashMap<>();
       for (String symbol : affinitySymbols) {
-        out.put(symbol, Collections.unmodifiableMap(new LinkedHashMap<>(affinitySums.get(symbol))));
+        out.put(symbol, Collections.unmodifiableMap(new LinkedHashMap<>(delegate.affinities(delegate.symbolId(symbol)))));
       }
       affinities = Collections.unmodifiableMap(out);
     }
@@ -140,11 +105,7 @@ public final class ChangeRecordingKnowledgeBase implements KnowledgeBase {
       for (List<String> event : pattern.events()) {
         distinct.addAll(event);
       }
-      for (String symbol : distinct) {
-        LinkedHashMap<String, Double> sums = affinitySums.computeIfAbsent(symbol, s -> new LinkedHashMap<>(2));
-        commit.affinityDelta().forEach((emotive, value) -> sums.merge(emotive, value, Double::sum));
-        affinitySymbols.add(symbol);
-      }
+      affinitySymbols.addAll(distinct);
     }
   }
 
@@ -185,7 +146,6 @@ public final class ChangeRecordingKnowledgeBase implements KnowledgeBase {
   @Override
   public synchronized void clear() {
     delegate.clear();
-    affinitySums.clear();
     clearAll = true;
     patterns.clear();
     affinitySymbols.clear();
@@ -224,6 +184,11 @@ public final class ChangeRecordingKnowledgeBase implements KnowledgeBase {
   @Override
   public double affinity(int id, String emotive) {
     return delegate.affinity(id, emotive);
+  }
+
+  @Override
+  public Map<String, Double> affinities(int id) {
+    return delegate.affinities(id);
   }
 
   @Override

@@ -262,17 +262,6 @@ abstract class NodeStoreContractTest {
     script.assertTwinMatches(99L, 80);
   }
 
-  @Test
-  void changeRecorderRefusesARestoredKnowledgeBaseWithoutAffinities() {
-    EngineScript script = new EngineScript(store, "kb-refuse");
-    script.runRandom(3L, 30);
-    NodeSnapshot snapshot = store.load("kb-refuse");
-    InMemoryKnowledgeBase restored = InMemoryKnowledgeBase.restore(snapshot.patterns(), snapshot.affinities(),
-        snapshot.vectors(), snapshot.vectorDimension(), snapshot.deferredVectors());
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ChangeRecordingKnowledgeBase(restored))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("restore(snapshot)");
-  }
-
   // ---- fixtures -------------------------------------------------------------------------------
 
   static StoredPattern pattern(String name, int sequence, List<List<String>> events, int frequency) {
