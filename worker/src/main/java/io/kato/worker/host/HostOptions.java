@@ -43,6 +43,11 @@ public record HostOptions(
         maxPendingPerNode, maxPendingPredictions, requestIdsPerNode, sweepInterval);
   }
 
+  public HostOptions withSweepInterval(Duration interval) {
+    return new HostOptions(nodeDefaults, limits, sessionTtl, sessionAutoExtend, laneThreads, predictionThreads,
+        maxPendingPerNode, maxPendingPredictions, requestIdsPerNode, interval);
+  }
+
   public HostOptions withQueueLimits(int perNode, int predictions) {
     return new HostOptions(nodeDefaults, limits, sessionTtl, sessionAutoExtend, laneThreads, predictionThreads,
         perNode, predictions, requestIdsPerNode, sweepInterval);

@@ -125,6 +125,21 @@ class ProcessorHostTest {
   }
 
   @Test
+  void theSweeperRemovesExpiredSessionsWithoutAnAccess() throws Exception {
+    host.close();
+    host = new ProcessorHost(HostOptions.defaults().withSweepInterval(Duration.ofMillis(50)), store, clock);
+    String s = await(host.createSession("sweep", Map.of(), Map.of(), 10, "", CallMeta.NONE)).sessionId();
+    assertThat(host.sessionCount()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(11));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (store.session(s).isPresent() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(store.session(s)).isEmpty();
+    assertThat(host.sessionCount()).isZero();
+  }
+
+  @Test
   void withoutAutoExtendTheExpiryIsFixed() {
     host.close();
     host = new ProcessorHost(HostOptions.defaults().withSessionTtl(Duration.ofSeconds(3600), false), store, clock);
