@@ -43,6 +43,14 @@ final class Predictor {
   private static final int WEIGHTED_SIMILARITY_PATTERN_LIMIT = 500;
 
   static PredictionResult predict(KnowledgeBase kb, List<List<String>> stm, Params params) {
+    return predict(kb, stm, params, true);
+  }
+
+  /**
+   * @param pruneCandidates false scores every pattern of the node (no posting lists, no length
+   *     bound): the plain scan that the pruned search must always equal
+   */
+  static PredictionResult predict(KnowledgeBase kb, List<List<String>> stm, Params params, boolean pruneCandidates) {
     int symbolCount = 0;
     for (List<String> event : stm) {
       symbolCount += event.size();
@@ -53,7 +61,7 @@ final class Predictor {
     if (symbolCount == 1) {
       return new PredictionResult(singleSymbol(kb, stm, params), List.of());
     }
-    return new FullPath(kb, stm, params).run();
+    return new FullPath(kb, stm, params, pruneCandidates).run();
   }
 
   // ---- the one-symbol path (§7) ----------------------------------------------------------------
@@ -185,9 +193,11 @@ final class Predictor {
     private final int[] stateIds;
     private final Matching.LcsAgainst stateLcs;
     private final double threshold;
+    private final boolean pruneCandidates;
 
-    FullPath(KnowledgeBase kb, List<List<String>> stm, Params params) {
+    FullPath(KnowledgeBase kb, List<List<String>> stm, Params params, boolean pruneCandidates) {
       this.kb = kb;
+      this.pruneCandidates = pruneCandidates;
       this.stm = stm;
       this.params = params;
       this.state = flatten(stm).toArray(new String[0]);
@@ -256,7 +266,7 @@ final class Predictor {
         for (StoredPattern pattern : filtered) {
           consider(pattern, ensemble);
         }
-      } else if (threshold > 0.0) {
+      } else if (threshold > 0.0 && pruneCandidates) {
         for (StoredPattern pattern : kb.patternsContainingAny(stateIds)) {
           consider(pattern, ensemble);
         }
@@ -272,7 +282,7 @@ final class Predictor {
       double similarity;
       if (params.useTokenMatching()) {
         int total = pattern.length() + state.length;
-        if (threshold > 0.0
+        if (threshold > 0.0 && pruneCandidates
             && tokenSimilarity(Math.min(pattern.length(), state.length), total) < threshold) {
           return; // §9.2: even a full match of the shorter sequence stays below the threshold
         }

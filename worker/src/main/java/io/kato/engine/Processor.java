@@ -325,6 +325,15 @@ public final class Processor {
 
   /** Predictions for the session's current STM with the session's genes (PREDICTIONS.md §1.2). */
   public PredictionResult predictions(SessionState session) {
+    return predictions(session, true);
+  }
+
+  /** {@link #predictions(SessionState)} by scoring every pattern: the reference the index must equal. */
+  PredictionResult predictionsByPlainScan(SessionState session) {
+    return predictions(session, false);
+  }
+
+  private PredictionResult predictions(SessionState session, boolean pruneCandidates) {
     SessionConfig config = session.config();
     Predictor.Params params = new Predictor.Params(
         Genes.recallThreshold(config, defaults),
@@ -337,7 +346,7 @@ public final class Processor {
         Genes.filterSettings(config));
     lock.readLock().lock();
     try {
-      return Predictor.predict(kb, session.stm(), params);
+      return Predictor.predict(kb, session.stm(), params, pruneCandidates);
     } finally {
       lock.readLock().unlock();
     }
