@@ -28,8 +28,9 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--grpc-port", defaultValue = "${env:KATO_GRPC_PORT:-50051}", description = "gRPC port (default ${DEFAULT-VALUE})")
   int grpcPort;
 
-  @Option(names = "--zmq-port", defaultValue = "${env:ZMQ_PORT:-0}", description = "legacy ZeroMQ port; 0 = off")
-  int zmqPort;
+  @Option(names = "--admin-port", defaultValue = "${env:KATO_ADMIN_PORT:--1}",
+      description = "admin HTTP port for /health and /metrics/prometheus; -1 = off, 0 = any free port")
+  int adminPort;
 
   @Option(names = "--host", defaultValue = "${env:KATO_BIND_HOST:-127.0.0.1}", description = "bind address (default ${DEFAULT-VALUE})")
   String bindHost;
@@ -86,7 +87,7 @@ public final class WorkerCommand implements Callable<Integer> {
         .withSessionTtl(Duration.ofSeconds(sessionTtl), sessionAutoExtend);
     NodeStore nodeStore = NodeStoreFactory.open(storeOptions());
     ProcessorHost host = new ProcessorHost(options, nodeStore, Clock.systemUTC());
-    WorkerServer server = WorkerServer.start(host, bindHost, grpcPort, options.limits().maxMessageBytes());
+    WorkerServer server = WorkerServer.start(host, bindHost, grpcPort, adminPort, options.limits().maxMessageBytes());
     if (gateway != null) {
       LOG.warn("--gateway {} given: registration is not implemented yet; serving without a gateway", gateway);
     }
@@ -99,7 +100,7 @@ public final class WorkerCommand implements Callable<Integer> {
     }, "kato-shutdown"));
     // printed only once the shutdown hook is in place: "ready" means SIGTERM is handled
     System.out.println("kato worker " + workerId + " ready: grpc " + bindHost + ":" + server.port()
-        + " store " + nodeStore.kind());
+        + (server.adminPort() < 0 ? "" : " admin " + bindHost + ":" + server.adminPort()) + " store " + nodeStore.kind());
     System.out.flush();
     stopped.await();
     return 0;

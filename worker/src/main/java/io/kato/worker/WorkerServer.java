@@ -3,6 +3,8 @@ package io.kato.worker;
 import io.kato.proto.v1.ProcessorGrpcService;
 import io.kato.worker.grpc.ProcessorGrpcEndpoint;
 import io.kato.worker.host.ProcessorHost;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -24,28 +26,42 @@ public final class WorkerServer implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpServer http;
+  private final AdminServer admin;
   private final ProcessorHost host;
 
-  private WorkerServer(Vertx vertx, HttpServer http, ProcessorHost host) {
+  private WorkerServer(Vertx vertx, HttpServer http, AdminServer admin, ProcessorHost host) {
     this.vertx = vertx;
     this.http = http;
+    this.admin = admin;
     this.host = host;
   }
 
-  /** Starts serving on {@code port} (0 = any free port); blocks until listening. */
+  /** Starts serving on {@code port} (0 = any free port) without an admin port; blocks until listening. */
   public static WorkerServer start(ProcessorHost host, String bindHost, int port, int maxMessageBytes) throws Exception {
+    return start(host, bindHost, port, -1, maxMessageBytes);
+  }
+
+  /**
+   * Starts serving gRPC on {@code port} and, unless {@code adminPort} is negative, the admin HTTP
+   * port ({@code /health}, {@code /metrics/prometheus}); 0 = any free port. Blocks until listening.
+   */
+  public static WorkerServer start(ProcessorHost host, String bindHost, int port, int adminPort, int maxMessageBytes)
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(maxMessageBytes));
-      grpc.addService(new ProcessorGrpcEndpoint(host));
+      grpc.addService(new ProcessorGrpcEndpoint(host, metrics));
       grpc.addService(HealthService.create(vertx).register(ProcessorGrpcService.SERVICE_NAME,
           () -> io.vertx.core.Future.succeededFuture(true)));
       grpc.addService(ReflectionService.v1());
       HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(bindHost).setPort(port))
           .requestHandler(grpc);
       http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      LOG.info("worker gRPC listening host={} port={} store={}", bindHost, http.actualPort(), host.storeKind());
-      return new WorkerServer(vertx, http, host);
+      AdminServer admin = adminPort < 0 ? null : AdminServer.start(vertx, metrics, bindHost, adminPort);
+      LOG.info("worker gRPC listening host={} port={} admin_port={} store={}", bindHost, http.actualPort(),
+          admin == null ? "off" : admin.port(), host.storeKind());
+      return new WorkerServer(vertx, http, admin, host);
     } catch (Exception e) {
       vertx.close();
       throw e;
@@ -60,13 +76,21 @@ public final class WorkerServer implements AutoCloseable {
     return host;
   }
 
+  /** The admin HTTP port, or -1 when it is off. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
+  }
+
   /** Stops accepting calls and lets in-flight work finish (bounded); the caller closes the store. */
   @Override
   public void close() {
     try {
       http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      if (admin != null) {
+        admin.close();
+      }
     } catch (Exception e) {
-      LOG.warn("closing the gRPC listener failed: {}", e.toString());
+      LOG.warn("closing the listeners failed: {}", e.toString());
     }
     host.close();
     try {

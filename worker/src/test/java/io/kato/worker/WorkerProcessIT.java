@@ -57,10 +57,13 @@ class WorkerProcessIT {
   @TempDir static Path dataDir;
   static WorkerProcess worker;
   static KatoWorkerClient client;
+  static int adminPort;
 
   @BeforeAll
   static void startWorker() throws Exception {
-    worker = WorkerProcess.start(WorkerProcess.freePort(), "--store", "rocksdb", "--data-dir", dataDir.resolve("w1").toString());
+    adminPort = WorkerProcess.freePort();
+    worker = WorkerProcess.start(WorkerProcess.freePort(), "--store", "rocksdb", "--data-dir",
+        dataDir.resolve("w1").toString(), "--admin-port", String.valueOf(adminPort));
     client = KatoWorkerClient.connect("127.0.0.1", worker.grpcPort);
   }
 
@@ -203,6 +206,24 @@ class WorkerProcessIT {
     assertThat(refused.getStatus().getCode()).isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED,
         Status.Code.UNAVAILABLE, Status.Code.INTERNAL);
     assertThat(client.getStm(s).getLength()).isZero();
+  }
+
+  @Test
+  void theAdminPortServesHealthAndPrometheusMetricsOfEveryCall() throws Exception {
+    String s = session("it-metrics");
+    observe(s, "a");
+    catchThrowableOfType(StatusRuntimeException.class, () -> client.learn("session-missing"));
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> health = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + adminPort + "/health")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).contains("healthy");
+    String metrics = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + adminPort + "/metrics/prometheus")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).containsPattern("kato_worker_grpc_requests_seconds_count\\{[^}]*method=\"Observe\"[^}]*outcome=\"OK\"");
+    assertThat(metrics).containsPattern("kato_worker_grpc_requests_seconds_count\\{[^}]*method=\"Learn\"[^}]*outcome=\"SESSION_NOT_FOUND\"");
   }
 
   @Test

@@ -42,6 +42,8 @@ import io.kato.proto.v1.SessionRequest;
 import io.kato.proto.v1.StmResponse;
 import io.kato.proto.v1.UpdateSessionConfigRequest;
 import io.kato.proto.v1.Vector;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
@@ -58,6 +60,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -71,9 +74,12 @@ public final class ProcessorGrpcEndpoint implements Service {
   private static final String ERROR_DOMAIN = "kato.v1";
 
   private final ProcessorHost host;
+  private final MeterRegistry metrics;
 
-  public ProcessorGrpcEndpoint(ProcessorHost host) {
+  /** @param metrics receives {@code kato_worker_grpc_requests} timers per method and outcome */
+  public ProcessorGrpcEndpoint(ProcessorHost host, MeterRegistry metrics) {
     this.host = host;
+    this.metrics = metrics;
   }
 
   @Override
@@ -262,10 +268,12 @@ public final class ProcessorGrpcEndpoint implements Service {
 
   // ---- transport ------------------------------------------------------------------------------
 
-  private static <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method,
+  private <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method,
       Function<Req, CompletableFuture<Resp>> call) {
+    String methodName = method.methodName();
     server.callHandler(method, request -> request.handler(message -> {
       Context context = Vertx.currentContext();
+      long start = System.nanoTime();
       CompletableFuture<Resp> result;
       try {
         result = call.apply(message);
@@ -273,11 +281,18 @@ public final class ProcessorGrpcEndpoint implements Service {
         result = CompletableFuture.failedFuture(e);
       }
       result.whenComplete((response, failure) -> context.runOnContext(v -> {
+        String outcome;
         if (failure == null) {
           request.response().end(response);
+          outcome = "OK";
         } else {
-          fail(request.response(), Failures.describe(failure));
+          Failures described = Failures.describe(failure);
+          fail(request.response(), described);
+          outcome = described.code().name();
         }
+        Timer.builder("kato_worker_grpc_requests").description("gRPC calls served, by method and outcome")
+            .tag("method", methodName).tag("outcome", outcome).register(metrics)
+            .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       }));
     }));
   }
