@@ -7,6 +7,7 @@ import io.kato.worker.storage.NodeStore;
 import io.kato.worker.storage.NodeStoreFactory;
 import io.kato.worker.storage.NodeStoreOptions;
 import io.kato.worker.storage.PostgresStoreOptions;
+import io.kato.worker.zmq.ZmqEndpoint;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +32,14 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--admin-port", defaultValue = "${env:KATO_ADMIN_PORT:--1}",
       description = "admin HTTP port for /health and /metrics/prometheus; -1 = off, 0 = any free port")
   int adminPort;
+
+  @Option(names = "--zmq-port", defaultValue = "${env:ZMQ_PORT:--1}",
+      description = "legacy ZeroMQ/MessagePack port (API.md §5); -1 = off, 0 = any free port")
+  int zmqPort;
+
+  @Option(names = "--processor-id", defaultValue = "${env:PROCESSOR_ID:-default_node}",
+      description = "node of legacy ZeroMQ calls that name none")
+  String processorId;
 
   @Option(names = "--host", defaultValue = "${env:KATO_BIND_HOST:-127.0.0.1}", description = "bind address (default ${DEFAULT-VALUE})")
   String bindHost;
@@ -88,19 +97,26 @@ public final class WorkerCommand implements Callable<Integer> {
     NodeStore nodeStore = NodeStoreFactory.open(storeOptions());
     ProcessorHost host = new ProcessorHost(options, nodeStore, Clock.systemUTC());
     WorkerServer server = WorkerServer.start(host, bindHost, grpcPort, adminPort, options.limits().maxMessageBytes());
+    ZmqEndpoint zmq = zmqPort < 0 ? null : ZmqEndpoint.start(host, ZmqEndpoint.Options.defaults()
+        .withBind(bindHost, zmqPort).withIdentity("KatoProcessor", processorId, workerId, capacity)
+        .withLimits(10_000, options.limits().maxMessageBytes()));
     if (gateway != null) {
       LOG.warn("--gateway {} given: registration is not implemented yet; serving without a gateway", gateway);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("SIGTERM: shutting down worker {}", workerId);
+      if (zmq != null) {
+        zmq.close();
+      }
       server.close();
       nodeStore.close();
       stopped.countDown();
     }, "kato-shutdown"));
     // printed only once the shutdown hook is in place: "ready" means SIGTERM is handled
     System.out.println("kato worker " + workerId + " ready: grpc " + bindHost + ":" + server.port()
-        + (server.adminPort() < 0 ? "" : " admin " + bindHost + ":" + server.adminPort()) + " store " + nodeStore.kind());
+        + (server.adminPort() < 0 ? "" : " admin " + bindHost + ":" + server.adminPort())
+        + (zmq == null ? "" : " zmq " + bindHost + ":" + zmq.port()) + " store " + nodeStore.kind());
     System.out.flush();
     stopped.await();
     return 0;

@@ -58,12 +58,15 @@ class WorkerProcessIT {
   static WorkerProcess worker;
   static KatoWorkerClient client;
   static int adminPort;
+  static int zmqPort;
 
   @BeforeAll
   static void startWorker() throws Exception {
     adminPort = WorkerProcess.freePort();
+    zmqPort = WorkerProcess.freePort();
     worker = WorkerProcess.start(WorkerProcess.freePort(), "--store", "rocksdb", "--data-dir",
-        dataDir.resolve("w1").toString(), "--admin-port", String.valueOf(adminPort));
+        dataDir.resolve("w1").toString(), "--admin-port", String.valueOf(adminPort), "--zmq-port",
+        String.valueOf(zmqPort));
     client = KatoWorkerClient.connect("127.0.0.1", worker.grpcPort);
   }
 
@@ -224,6 +227,24 @@ class WorkerProcessIT {
         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     assertThat(metrics).containsPattern("kato_worker_grpc_requests_seconds_count\\{[^}]*method=\"Observe\"[^}]*outcome=\"OK\"");
     assertThat(metrics).containsPattern("kato_worker_grpc_requests_seconds_count\\{[^}]*method=\"Learn\"[^}]*outcome=\"SESSION_NOT_FOUND\"");
+  }
+
+  @Test
+  void theLegacyZeroMqEndpointServesTheSameNodes() {
+    String s = session("it-zmq");
+    observe(s, "hello");
+    try (org.zeromq.ZContext context = new org.zeromq.ZContext(1)) {
+      org.zeromq.ZMQ.Socket req = context.createSocket(org.zeromq.SocketType.REQ);
+      req.setReceiveTimeOut(10_000);
+      req.setLinger(0);
+      req.connect("tcp://127.0.0.1:" + zmqPort);
+      req.send(io.kato.common.msgpack.MessagePackCodec.encode(Map.of("method", "ping")));
+      assertThat(io.kato.common.msgpack.MessagePackCodec.decodeTree(req.recv()).get("message").textValue())
+          .isEqualTo("pong");
+      req.send(io.kato.common.msgpack.MessagePackCodec.encode(Map.of("method", "get_stm", "session_id", s)));
+      assertThat(io.kato.common.msgpack.MessagePackCodec.decodeTree(req.recv()).get("short_term_memory").toString())
+          .isEqualTo("[[\"hello\"]]");
+    }
   }
 
   @Test
