@@ -34,6 +34,8 @@ class KatoWorkerClientTest {
       client.observe(observe.toBuilder().clearRequestId().build());
       client.observe(observe.toBuilder().clearRequestId().build());
       assertThat(client.getStm(s).getLength()).isEqualTo(3);
+      client.learn(s);
+      assertThat(client.finalizeTraining(s).getPatternsProcessed()).isEqualTo(1);
     }
   }
 

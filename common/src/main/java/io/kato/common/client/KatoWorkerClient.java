@@ -10,6 +10,7 @@ import io.kato.proto.v1.CreateSessionRequest;
 import io.kato.proto.v1.DeleteSessionResponse;
 import io.kato.proto.v1.ExtendSessionRequest;
 import io.kato.proto.v1.ExtendSessionResponse;
+import io.kato.proto.v1.FinalizeTrainingResponse;
 import io.kato.proto.v1.GetPatternRequest;
 import io.kato.proto.v1.GetPatternResponse;
 import io.kato.proto.v1.LearnResponse;
@@ -142,6 +143,11 @@ public final class KatoWorkerClient implements AutoCloseable {
 
   public CognitionDataResponse getCognitionData(String sessionId) {
     return call(s -> s.getCognitionData(session(sessionId)));
+  }
+
+  public FinalizeTrainingResponse finalizeTraining(String sessionId) {
+    SessionRequest r = mutation(sessionId);
+    return call(s -> s.finalizeTraining(r));
   }
 
   public NodeStatus getNodeStatus(String nodeId) {

@@ -21,6 +21,7 @@ import io.kato.proto.v1.DeleteSessionResponse;
 import io.kato.proto.v1.Emotive;
 import io.kato.proto.v1.ExtendSessionRequest;
 import io.kato.proto.v1.ExtendSessionResponse;
+import io.kato.proto.v1.FinalizeTrainingResponse;
 import io.kato.proto.v1.GetPatternRequest;
 import io.kato.proto.v1.GetPatternResponse;
 import io.kato.proto.v1.LearnResponse;
@@ -142,6 +143,15 @@ public final class ProcessorGrpcEndpoint implements Service {
               .addAllShortTermMemory(EngineProto.events(state.stm())).setTime(state.time()).build();
           return CognitionDataResponse.newBuilder().setCognitionData(data).setSessionId(r.getSessionId())
               .setNodeId(record.nodeId()).build();
+        }));
+    unary(server, ProcessorGrpcService.FinalizeTraining, r -> host.finalizeTraining(r.getSessionId(), meta(r))
+        .thenApply(done -> {
+          double millis = Math.round(done.result().elapsedMillis() * 100) / 100.0;
+          int count = done.result().patternsProcessed();
+          return FinalizeTrainingResponse.newBuilder().setStatus("completed").setPatternsProcessed(count)
+              .setTimeMs(millis).setSessionId(r.getSessionId()).setNodeId(done.session().nodeId())
+              .setMessage("Computed Shannon entropy and TF vectors for " + count + " patterns in " + millis + "ms")
+              .build();
         }));
     unary(server, ProcessorGrpcService.GetNodeStatus, this::nodeStatus);
   }

@@ -331,6 +331,18 @@ public final class ProcessorHost implements AutoCloseable {
     });
   }
 
+  /** Result of {@link #finalizeTraining}. */
+  public record Finalized(SessionRecord session, Processor.FinalizeResult result) {}
+
+  /** finalize-training of the session's node (ENGINE.md §4.11), stored durably. */
+  public CompletableFuture<Finalized> finalizeTraining(String sessionId, CallMeta meta) {
+    return onSession(sessionId, meta, true, (node, record) -> {
+      Processor.FinalizeResult result = node.processor.finalizeTraining();
+      node.commitSession(record);
+      return new Finalized(record, result);
+    });
+  }
+
   // ---- node operations ------------------------------------------------------------------------
 
   /** The pattern by id (with or without {@code PTRN|}) in the node, or empty. */

@@ -62,10 +62,10 @@ final class ZmqMethods {
   /** Extension methods this worker serves. */
   static final List<String> EXTENSION_METHODS = List.of("get_worker_info", "create_session", "get_session",
       "delete_session", "session_exists", "extend_session", "count_sessions", "get_config", "update_config",
-      "observe_sequence", "acquire_node", "release_node");
+      "observe_sequence", "finalize_training", "acquire_node", "release_node");
 
   /** Extension methods of §5.4 the host cannot serve yet: answered with UNKNOWN_METHOD + reason. */
-  static final List<String> UNSUPPORTED_METHODS = List.of("finalize_training", "get_symbol_affinity",
+  static final List<String> UNSUPPORTED_METHODS = List.of("get_symbol_affinity",
       "get_all_symbol_affinities", "get_symbol_stats", "get_node_stats");
 
   /** Default of {@code extend_session}'s {@code ttl_seconds} (the HTTP route's query default). */
@@ -114,6 +114,7 @@ final class ZmqMethods {
     methods.put("get_config", this::getConfig);
     methods.put("update_config", this::updateConfig);
     methods.put("observe_sequence", this::observeSequence);
+    methods.put("finalize_training", this::finalizeTraining);
     methods.put("acquire_node", c -> nodeOwnership(c, "owned"));
     methods.put("release_node", c -> nodeOwnership(c, "released"));
     for (String name : UNSUPPORTED_METHODS) {
@@ -520,6 +521,16 @@ final class ZmqMethods {
     long granted = ttl;
     return host.extendSession(sessionId, ttl, c.meta())
         .thenApply(record -> result(map("status", "extended", "session_id", sessionId, "ttl_seconds", granted)));
+  }
+
+  private CompletableFuture<Map<String, Object>> finalizeTraining(ZmqCall c) {
+    return onSession(c, sid -> host.finalizeTraining(sid, c.meta())).thenApply(done -> {
+      double millis = Math.round(done.result().elapsedMillis() * 100) / 100.0;
+      int count = done.result().patternsProcessed();
+      return result(map("status", "completed", "patterns_processed", count, "time_ms", millis,
+          "session_id", done.session().sessionId(), "node_id", done.session().nodeId(),
+          "message", "Computed Shannon entropy and TF vectors for " + count + " patterns in " + millis + "ms"));
+    });
   }
 
   private CompletableFuture<Map<String, Object>> getConfig(ZmqCall c) {

@@ -36,9 +36,22 @@ class ZmqExtensionMethodsTest extends ZmqFixture {
     assertThat(keys(info)).containsExactly("worker_id", "protocol_version", "methods", "nodes_loaded", "capacity");
     assertThat(info.get("protocol_version").intValue()).isEqualTo(1);
     assertThat(texts(info.get("methods"))).contains("ping", "observe", "gene_change", "change_gene",
-        "create_session", "observe_sequence", "acquire_node").doesNotContain("finalize_training");
+        "create_session", "observe_sequence", "acquire_node", "finalize_training")
+        .doesNotContain("get_symbol_stats");
     assertThat(info.get("nodes_loaded").isInt()).isTrue();
     assertThat(info.get("capacity").intValue()).isEqualTo(100);
+  }
+
+  @Test
+  void finalizeTrainingComputesTheNodesMetrics() {
+    String sessionId = result("create_session", Map.of("node_id", "zmq-finalize")).get("session_id").textValue();
+    ok("observe", Map.of("strings", List.of("a", "b")), "session_id", sessionId);
+    ok("learn", Map.of(), "session_id", sessionId);
+    JsonNode done = result("finalize_training", Map.of(), "session_id", sessionId);
+    assertThat(done.get("status").textValue()).isEqualTo("completed");
+    assertThat(done.get("patterns_processed").intValue()).isEqualTo(1);
+    assertThat(done.get("time_ms").isDouble()).isTrue();
+    assertThat(done.get("message").textValue()).startsWith("Computed Shannon entropy and TF vectors for 1 patterns in ");
   }
 
   @Test
