@@ -6,7 +6,6 @@ import io.kato.common.json.ValidationIssue;
 import io.kato.engine.EmptyStmException;
 import io.kato.engine.GeneValidationException;
 import io.kato.engine.VectorDimensionException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +50,6 @@ public record Failures(ErrorCode code, String message, Map<String, Object> detai
       details.put("vector_name", e.vectorName());
       return new Failures(ErrorCode.VECTOR_DIMENSION_ERROR, e.getMessage(), details, List.of());
     }
-    return new Failures(ErrorCode.INTERNAL_ERROR, "Internal Server Error", Map.of(), new ArrayList<>());
+    return new Failures(ErrorCode.INTERNAL_ERROR, "Internal Server Error", Map.of(), List.of());
   }
 }
