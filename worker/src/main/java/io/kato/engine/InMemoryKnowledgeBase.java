@@ -184,8 +184,8 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
     if (created) {
       int sequence = patternsBySequence.size();
       int[] flat = intern(commit.events());
-      pattern = new StoredPattern(commit.name(), sequence, commit.events(), flat, commit.frequency(),
-          commit.emotives(), commit.metadata(), null);
+      pattern = new StoredPattern(commit.name(), sequence, canonicalEvents(commit.events(), flat),
+          flat, commit.frequency(), commit.emotives(), commit.metadata(), null);
       patternsBySequence.add(pattern);
       sequenceByName.put(commit.name(), sequence);
       for (int id : distinctInOrder(flat)) {
@@ -282,6 +282,23 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
     vectors.clear();
     vectorDimension = -1;
     deferredVectors.clear();
+  }
+
+  /**
+   * The events rebuilt from the symbol table's own strings in compact immutable lists, so that a
+   * symbol's text is held once per node however many patterns contain it (memory per pattern).
+   */
+  private List<List<String>> canonicalEvents(List<List<String>> events, int[] flat) {
+    List<List<String>> out = new ArrayList<>(events.size());
+    int i = 0;
+    for (List<String> event : events) {
+      String[] symbolsOfEvent = new String[event.size()];
+      for (int k = 0; k < symbolsOfEvent.length; k++) {
+        symbolsOfEvent[k] = symbols.get(flat[i++]);
+      }
+      out.add(List.of(symbolsOfEvent));
+    }
+    return List.copyOf(out);
   }
 
   private int[] intern(List<List<String>> events) {
