@@ -153,6 +153,8 @@ final class Predictor {
     double snr;
     double fragmentation;
     Double prePotential;
+    /** {@link #prePotential} unboxed, for sorting. */
+    double preRank;
     Double weightedSimilarity;
     Double weightedEvidence;
     Double weightedConfidence;
@@ -217,15 +219,19 @@ final class Predictor {
         return PredictionResult.EMPTY; // Q6: upstream's matcher rejects the negative cut-off
       }
       List<Candidate> ensemble = matchCandidates();
-      ensemble.sort(Comparator.comparingDouble((Candidate c) -> c.similarity).reversed()
-          .thenComparingInt(c -> c.pattern.sequence()));
+      // canonical order (§0.3): similarity descending, then learn sequence (unique: a total order)
+      ensemble.sort((a, b) -> {
+        int bySimilarity = Double.compare(b.similarity, a.similarity);
+        return bySimilarity != 0 ? bySimilarity : Integer.compare(a.pattern.sequence(), b.pattern.sequence());
+      });
       int maxPredictions = params.maxPredictions();
       boolean pruned = ensemble.size() > 3 * maxPredictions;
       if (pruned) {
         for (Candidate c : ensemble) {
-          c.prePotential = (c.evidence + c.confidence) * c.snr + fragmentationTerm(c.fragmentation);
+          c.preRank = (c.evidence + c.confidence) * c.snr + fragmentationTerm(c.fragmentation);
+          c.prePotential = c.preRank;
         }
-        ensemble.sort(Comparator.comparingDouble((Candidate c) -> c.prePotential).reversed());
+        ensemble.sort((a, b) -> Double.compare(b.preRank, a.preRank)); // stable: ties keep canonical order
         ensemble = new ArrayList<>(ensemble.subList(0, 3 * maxPredictions));
       }
       for (Candidate c : ensemble) {
