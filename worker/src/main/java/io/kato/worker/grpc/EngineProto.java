@@ -18,6 +18,7 @@ import io.kato.proto.v1.Vector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleConsumer;
 
 /** Engine results as {@code kato.v1} messages: one mapping, field for field. */
 final class EngineProto {
@@ -89,21 +90,11 @@ final class EngineProto {
         .setTfidfScore(p.tfidfScore()).setPatternProbability(p.patternProbability())
         .setWeightedStrength(p.weightedStrength()).setBayesianPosterior(p.bayesianPosterior())
         .setBayesianPrior(p.bayesianPrior()).setBayesianLikelihood(p.bayesianLikelihood());
-    if (p.weightedSimilarity() != null) {
-      b.setWeightedSimilarity(p.weightedSimilarity());
-    }
-    if (p.weightedEvidence() != null) {
-      b.setWeightedEvidence(p.weightedEvidence());
-    }
-    if (p.weightedConfidence() != null) {
-      b.setWeightedConfidence(p.weightedConfidence());
-    }
-    if (p.weightedSnr() != null) {
-      b.setWeightedSnr(p.weightedSnr());
-    }
-    if (p.prePotential() != null) {
-      b.setPrePotential(p.prePotential());
-    }
+    setIfPresent(p.weightedSimilarity(), b::setWeightedSimilarity);
+    setIfPresent(p.weightedEvidence(), b::setWeightedEvidence);
+    setIfPresent(p.weightedConfidence(), b::setWeightedConfidence);
+    setIfPresent(p.weightedSnr(), b::setWeightedSnr);
+    setIfPresent(p.prePotential(), b::setPrePotential);
     return b.build();
   }
 
@@ -115,19 +106,18 @@ final class EngineProto {
         .addAllExtras(p.extras()).setSimilarity(p.similarity()).setEvidence(p.evidence())
         .setConfidence(p.confidence()).setSnr(p.snr()).setFragmentation(p.fragmentation())
         .addAllAnomalies(anomalies(p.anomalies())).setPotential(p.potential());
-    if (p.weightedSimilarity() != null) {
-      b.setWeightedSimilarity(p.weightedSimilarity());
-    }
-    if (p.weightedEvidence() != null) {
-      b.setWeightedEvidence(p.weightedEvidence());
-    }
-    if (p.weightedConfidence() != null) {
-      b.setWeightedConfidence(p.weightedConfidence());
-    }
-    if (p.weightedSnr() != null) {
-      b.setWeightedSnr(p.weightedSnr());
-    }
+    setIfPresent(p.weightedSimilarity(), b::setWeightedSimilarity);
+    setIfPresent(p.weightedEvidence(), b::setWeightedEvidence);
+    setIfPresent(p.weightedConfidence(), b::setWeightedConfidence);
+    setIfPresent(p.weightedSnr(), b::setWeightedSnr);
     return b.build();
+  }
+
+  /** proto3 {@code optional}: an unset field is the JSON null of the engine's value. */
+  private static void setIfPresent(Double value, DoubleConsumer setter) {
+    if (value != null) {
+      setter.accept(value);
+    }
   }
 
   static List<io.kato.proto.v1.FuturePotential> futurePotentials(List<FuturePotential> futures) {
