@@ -43,6 +43,11 @@ public record HostOptions(
         maxPendingPerNode, maxPendingPredictions, requestIdsPerNode, sweepInterval);
   }
 
+  public HostOptions withLaneThreads(int threads) {
+    return new HostOptions(nodeDefaults, limits, sessionTtl, sessionAutoExtend, threads, predictionThreads,
+        maxPendingPerNode, maxPendingPredictions, requestIdsPerNode, sweepInterval);
+  }
+
   public HostOptions withSweepInterval(Duration interval) {
     return new HostOptions(nodeDefaults, limits, sessionTtl, sessionAutoExtend, laneThreads, predictionThreads,
         maxPendingPerNode, maxPendingPredictions, requestIdsPerNode, interval);

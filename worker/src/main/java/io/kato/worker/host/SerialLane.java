@@ -13,6 +13,9 @@ import java.util.function.Supplier;
  * bounded: a full lane refuses work with OVERLOADED instead of growing the heap.
  */
 final class SerialLane {
+  /** Tasks a lane runs before it yields its thread. */
+  private static final int FAIR_SHARE = 64;
+
   private final Executor executor;
   private final int maxPending;
   private final ArrayDeque<Task<?>> queue = new ArrayDeque<>();
@@ -74,7 +77,7 @@ final class SerialLane {
   }
 
   private void drain() {
-    while (true) {
+    for (int ran = 0; ran < FAIR_SHARE; ran++) {
       Task<?> next;
       synchronized (this) {
         next = queue.poll();
@@ -84,6 +87,12 @@ final class SerialLane {
         }
       }
       next.run();
+    }
+    // a busy lane gives its thread back after a fair share, so other nodes' lanes get to run
+    try {
+      executor.execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      failAll(new HostException(ErrorCode.WORKER_UNAVAILABLE, "worker is shutting down"));
     }
   }
 }

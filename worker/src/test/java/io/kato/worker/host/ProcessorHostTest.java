@@ -250,6 +250,22 @@ class ProcessorHostTest {
   }
 
   @Test
+  void aBusyNodeYieldsItsLaneThreadToOtherNodes() {
+    host.close();
+    host = new ProcessorHost(HostOptions.defaults().withLaneThreads(1).withQueueLimits(1_000, 10), store, clock);
+    String busy = session("busy-node");
+    String quiet = session("quiet-node");
+    List<CompletableFuture<ProcessorHost.Observed>> flood = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      flood.add(host.observe(busy, strings("e" + i), CallMeta.NONE));
+    }
+    await(host.observe(quiet, strings("q"), CallMeta.NONE));
+    long floodDone = flood.stream().filter(CompletableFuture::isDone).count();
+    assertThat(floodDone).as("the quiet node ran before the flood finished").isLessThan(600);
+    flood.forEach(ProcessorHostTest::await);
+  }
+
+  @Test
   void clientChosenSessionIdsAreIdempotentPerNodeAndExclusiveAcrossNodes() {
     SessionRecord created = await(host.createSession("n1", Map.of(), Map.of(), 0, "my-session", CallMeta.NONE));
     SessionRecord again = await(host.createSession("n1", Map.of(), Map.of(), 0, "my-session", CallMeta.NONE));
