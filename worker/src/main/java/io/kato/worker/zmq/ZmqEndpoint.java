@@ -187,20 +187,17 @@ public final class ZmqEndpoint implements AutoCloseable {
       startup.complete(port);
 
       while (running) {
-        poller.poll(POLL_TIMEOUT_MS);
-        if (poller.pollin(wakeIndex)) {
-          while (wakeReceiver.recv(ZMQ.DONTWAIT) != null) {
-            // drain the wake-up signals
+        try {
+          serveOnce(poller, router, routerIndex, wakeReceiver, wakeIndex);
+        } catch (ZMQException e) {
+          if (e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
+            throw e;
           }
-        }
-        wakePending.set(false); // before draining: a reply queued from now on wakes us again
-        sendQueued(router);
-        if (poller.pollin(routerIndex)) {
-          for (int i = 0; i < READ_BATCH && running; i++) {
-            if (!receiveOne(router)) {
-              break;
-            }
-          }
+          LOG.error("ZeroMQ I/O round failed; serving on", e);
+          pause();
+        } catch (RuntimeException | AssertionError e) { // a bug, or a JeroMQ-internal assert under -ea
+          LOG.error("ZeroMQ I/O round failed; serving on", e);
+          pause(); // a failure that repeats must not spin the thread
         }
       }
     } catch (ZMQException e) {
@@ -224,6 +221,26 @@ public final class ZmqEndpoint implements AutoCloseable {
       }
       if (router != null) {
         router.close();
+      }
+    }
+  }
+
+  /** One poll round: queued replies out, then up to {@link #READ_BATCH} requests in. */
+  private void serveOnce(ZMQ.Poller poller, ZMQ.Socket router, int routerIndex, ZMQ.Socket wakeReceiver,
+      int wakeIndex) {
+    poller.poll(POLL_TIMEOUT_MS);
+    if (poller.pollin(wakeIndex)) {
+      while (wakeReceiver.recv(ZMQ.DONTWAIT) != null) {
+        // drain the wake-up signals
+      }
+    }
+    wakePending.set(false); // before draining: a reply queued from now on wakes us again
+    sendQueued(router);
+    if (poller.pollin(routerIndex)) {
+      for (int i = 0; i < READ_BATCH && running; i++) {
+        if (!receiveOne(router)) {
+          break;
+        }
       }
     }
   }
@@ -382,6 +399,14 @@ public final class ZmqEndpoint implements AutoCloseable {
       option.set(value);
     } catch (RuntimeException e) { // not every JDK/OS exposes the keepalive timings
       LOG.debug("TCP keepalive option not applied: {}", e.toString());
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
