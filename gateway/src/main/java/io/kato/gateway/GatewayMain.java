@@ -1,23 +1,101 @@
 package io.kato.gateway;
 
+import io.kato.common.Limits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Entry point of the gateway JVM. The HTTP API, registry and routing arrive with their issue. */
-@Command(
-    name = "gateway",
-    mixinStandardHelpOptions = true,
-    version = "kato-gateway 0.1.0",
-    description = "KATO gateway (REST/WebSocket front door). Not serving yet in this release.")
-public final class GatewayMain implements java.util.concurrent.Callable<Integer> {
+/**
+ * {@code kato gateway}: the KATO v3-compatible HTTP/WebSocket front door. Workers register
+ * themselves (gRPC {@code Registry} on the same port, or {@code POST /workers}); {@code --worker}
+ * adds gRPC workers at start. Runs until SIGTERM.
+ */
+@Command(name = "gateway", mixinStandardHelpOptions = true, version = "kato-gateway 0.1.0",
+    description = "Run the KATO gateway (REST/WebSocket API, worker registry, routing).")
+public final class GatewayMain implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
+
+  @Option(names = "--port", defaultValue = "${env:PORT:-8000}", description = "HTTP port (default ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}", description = "bind address (default ${DEFAULT-VALUE})")
+  String host;
+
+  @Option(names = "--worker", description = "a gRPC worker to route to, [id=]host:port (repeatable)")
+  List<String> workers = new ArrayList<>();
+
+  @Option(names = "--service-name", defaultValue = "${env:SERVICE_NAME:-kato}", description = "SERVICE_NAME")
+  String serviceName;
+
+  @Option(names = "--default-node", defaultValue = "${env:PROCESSOR_ID:-default_node}",
+      description = "node of node-scoped routes that name none (PROCESSOR_ID)")
+  String defaultNode;
+
+  @Option(names = "--heartbeat-interval-ms", defaultValue = "${env:KATO_HEARTBEAT_INTERVAL_MS:-1000}")
+  long heartbeatIntervalMs;
+
+  @Option(names = "--heartbeat-misses", defaultValue = "${env:KATO_HEARTBEAT_MISSES:-5}")
+  int heartbeatMisses;
+
+  @Option(names = "--grpc-deadline-ms", defaultValue = "${env:KATO_GRPC_DEADLINE_MS:-10000}")
+  long grpcDeadlineMs;
+
+  @Option(names = "--max-message-bytes", defaultValue = "${env:KATO_MAX_MESSAGE_BYTES:-16777216}")
+  int maxMessageBytes;
+
+  @Option(names = "--cors", defaultValue = "${env:CORS_ENABLED:-true}", arity = "1")
+  boolean cors;
+
+  @Option(names = "--expose-routing", defaultValue = "${env:KATO_EXPOSE_ROUTING:-true}", arity = "1",
+      description = "send X-Kato-Worker on routed responses")
+  boolean exposeRouting;
+
+  @Option(names = "--exit-with-parent", defaultValue = "-1",
+      description = "stop when the process with this pid exits (used by ./kato up so no JVM is orphaned)")
+  long parentPid;
 
   @Override
-  public Integer call() {
-    System.err.println("kato gateway: the HTTP gateway is not part of this build yet");
-    return 1;
+  public Integer call() throws InterruptedException {
+    Limits d = Limits.DEFAULTS;
+    Limits limits = new Limits(maxMessageBytes, d.maxSymbolsPerEvent(), d.maxSymbolLength(), d.maxVectorsPerEvent(),
+        d.maxVectorDimension(), d.maxEmotives(), d.maxSequenceObservations(), d.maxNodeIdLength(),
+        d.maxSessionIdLength());
+    GatewayOptions options = new GatewayOptions(host, port, serviceName, defaultNode, limits,
+        Duration.ofMillis(heartbeatIntervalMs), heartbeatMisses, Duration.ofMillis(grpcDeadlineMs), false,
+        exposeRouting, cors, List.copyOf(workers));
+    GatewayServer server = GatewayServer.start(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("kato gateway stopping");
+      server.close();
+      stopped.countDown();
+    }, "kato-gateway-shutdown"));
+    if (parentPid > 0) {
+      ProcessHandle.of(parentPid).ifPresentOrElse(
+          parent -> parent.onExit().thenRun(() -> {
+            LOG.warn("parent process {} exited: stopping", parentPid);
+            System.exit(0);
+          }),
+          () -> System.exit(0));
+    }
+    System.out.println("kato gateway ready: http://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":"
+        + server.port());
+    System.out.flush();
+    stopped.await();
+    return 0;
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new GatewayMain()).execute(args));
+    int code = new CommandLine(new GatewayMain()).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
   }
 }

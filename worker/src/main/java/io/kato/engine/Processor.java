@@ -391,6 +391,66 @@ public final class Processor {
     }
   }
 
+  /** Number of distinct symbols ever learned (cleared by clear-all). */
+  public int symbolCount() {
+    lock.readLock().lock();
+    try {
+      return kb.symbolCount();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** One symbol's statistics (ENGINE.md §4.8): {@code freq[s]} and {@code pmf[s]}. */
+  public record SymbolStats(String name, long frequency, long patternMemberFrequency) {}
+
+  /** Every learned symbol's statistics, in the order the symbols were first learned. */
+  public List<SymbolStats> symbolStats() {
+    lock.readLock().lock();
+    try {
+      int count = kb.symbolCount();
+      List<SymbolStats> out = new ArrayList<>(count);
+      for (int id = 0; id < count; id++) {
+        out.add(new SymbolStats(kb.symbol(id), kb.symbolFrequency(id), kb.patternMemberFrequency(id)));
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * The affinity sums of every symbol that has any (symbol → emotive → sum), symbols in the
+   * order they were first learned, emotives in the order they were first set. A copy: the
+   * engine's sums keep changing under later learns.
+   */
+  public LinkedHashMap<String, Map<String, Double>> symbolAffinities() {
+    lock.readLock().lock();
+    try {
+      LinkedHashMap<String, Map<String, Double>> out = new LinkedHashMap<>();
+      for (int id = 0, count = kb.symbolCount(); id < count; id++) {
+        Map<String, Double> sums = kb.affinities(id);
+        if (!sums.isEmpty()) {
+          out.put(kb.symbol(id), Collections.unmodifiableMap(new LinkedHashMap<>(sums)));
+        }
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** One symbol's affinity sums (emotive → sum); empty for an unknown symbol or one without. */
+  public Map<String, Double> symbolAffinity(String symbol) {
+    lock.readLock().lock();
+    try {
+      int id = kb.symbolId(symbol);
+      return id < 0 ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(kb.affinities(id)));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Cognition data of a session (ENGINE.md §6.5), in wire key order; {@code time} included. */
   public static LinkedHashMap<String, Object> cognitionData(SessionState session) {
     LinkedHashMap<String, Object> out = new LinkedHashMap<>();

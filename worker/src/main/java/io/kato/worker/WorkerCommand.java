@@ -3,6 +3,8 @@ package io.kato.worker;
 import io.kato.engine.NodeDefaults;
 import io.kato.worker.host.HostOptions;
 import io.kato.worker.host.ProcessorHost;
+import io.kato.worker.host.WorkerIdentity;
+import io.kato.worker.registration.GatewayRegistration;
 import io.kato.worker.storage.NodeStore;
 import io.kato.worker.storage.NodeStoreFactory;
 import io.kato.worker.storage.NodeStoreOptions;
@@ -20,7 +22,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kato worker}: one worker JVM serving its nodes over gRPC until SIGTERM, then shutting
- * down cleanly (stop accepting, finish in-flight calls with a bounded wait, flush storage).
+ * down cleanly (deregister from the gateway, stop accepting, finish in-flight calls with a
+ * bounded wait, flush storage). With {@code --gateway} it registers once it serves and keeps
+ * the registration alive with heartbeats ({@link GatewayRegistration}).
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, description = "Run a KATO worker (gRPC processor service).")
 public final class WorkerCommand implements Callable<Integer> {
@@ -40,6 +44,10 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--processor-id", defaultValue = "${env:PROCESSOR_ID:-default_node}",
       description = "node of legacy ZeroMQ calls that name none")
   String processorId;
+
+  @Option(names = "--processor-name", defaultValue = "${env:PROCESSOR_NAME:-KatoProcessor}",
+      description = "PROCESSOR_NAME answered by ping and the legacy name methods (default ${DEFAULT-VALUE})")
+  String processorName;
 
   @Option(names = "--host", defaultValue = "${env:KATO_BIND_HOST:-127.0.0.1}", description = "bind address (default ${DEFAULT-VALUE})")
   String bindHost;
@@ -62,14 +70,24 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--pg-schema", defaultValue = "${env:KATO_PG_SCHEMA:-kato}", description = "schema (created or migrated on start)")
   String pgSchema;
 
-  @Option(names = "--gateway", description = "gateway URL to register with (registration arrives with the gateway)")
+  @Option(names = "--gateway",
+      description = "gateway to register with and heartbeat to (host:port or http://host:port); off unless given")
   String gateway;
+
+  @Option(names = "--advertise-host",
+      description = "host the gateway and clients reach this worker at (default: --host, or 127.0.0.1 when --host "
+          + "is 0.0.0.0 or ::)")
+  String advertiseHost;
 
   @Option(names = "--worker-id", defaultValue = "${env:KATO_WORKER_ID:-worker-1}")
   String workerId;
 
-  @Option(names = "--capacity", defaultValue = "1")
+  @Option(names = "--capacity", defaultValue = "1", description = "placement weight registered with the gateway")
   int capacity;
+
+  @Option(names = "--exit-with-parent", defaultValue = "-1",
+      description = "stop when the process with this pid exits (used by ./kato up so no JVM is orphaned)")
+  long parentPid;
 
   @Option(names = "--session-ttl", defaultValue = "${env:SESSION_TTL:-3600}", description = "session TTL seconds")
   long sessionTtl;
@@ -89,23 +107,50 @@ public final class WorkerCommand implements Callable<Integer> {
     }
   }
 
+  /** The host to advertise: {@code --advertise-host}, else {@code --host} unless it is a wildcard. */
+  static String advertisedHost(String advertise, String bind) {
+    if (advertise != null && !advertise.isBlank()) {
+      return advertise;
+    }
+    return switch (bind) {
+      case "0.0.0.0", "::", "[::]", "" -> "127.0.0.1";
+      default -> bind;
+    };
+  }
+
+  /** {@code host:port}, with an IPv6 host in brackets. */
+  static String hostPort(String host, int port) {
+    return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+  }
+
   @Override
   public Integer call() throws Exception {
     NodeDefaults defaults = NodeDefaultsFromEnvironment.read(System.getenv());
+    if (gateway != null) {
+      GatewayRegistration.Address.parse(gateway); // a malformed address stops start-up before anything opens
+    }
     HostOptions options = HostOptions.defaults().withNodeDefaults(defaults)
-        .withSessionTtl(Duration.ofSeconds(sessionTtl), sessionAutoExtend);
+        .withSessionTtl(Duration.ofSeconds(sessionTtl), sessionAutoExtend)
+        .withIdentity(new WorkerIdentity(workerId, processorName, capacity));
+    NodeStoreOptions.Kind storeKind = NodeStoreOptions.Kind.parse(store);
     NodeStore nodeStore = NodeStoreFactory.open(storeOptions());
     ProcessorHost host = new ProcessorHost(options, nodeStore, Clock.systemUTC());
     WorkerServer server = WorkerServer.start(host, bindHost, grpcPort, adminPort, options.limits().maxMessageBytes());
     ZmqEndpoint zmq = zmqPort < 0 ? null : ZmqEndpoint.start(host, ZmqEndpoint.Options.defaults()
-        .withBind(bindHost, zmqPort).withIdentity("KatoProcessor", processorId, workerId, capacity)
+        .withBind(bindHost, zmqPort).withIdentity(processorName, processorId, workerId, capacity)
         .withLimits(10_000, options.limits().maxMessageBytes()));
-    if (gateway != null) {
-      LOG.warn("--gateway {} given: registration is not implemented yet; serving without a gateway", gateway);
-    }
+    String advertised = advertisedHost(advertiseHost, bindHost);
+    GatewayRegistration registration = gateway == null ? null : GatewayRegistration.start(
+        GatewayRegistration.Options.of(gateway, workerId, hostPort(advertised, server.port()),
+            zmq == null ? null : "tcp://" + hostPort(advertised, zmq.port()), capacity, WorkerMain.VERSION,
+            storeKind == NodeStoreOptions.Kind.POSTGRES), nodeStore, host);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("SIGTERM: shutting down worker {}", workerId);
+      if (registration != null) {
+        // first, so the gateway stops routing here while the calls in flight still finish
+        registration.close();
+      }
       if (zmq != null) {
         zmq.close();
       }
@@ -113,10 +158,16 @@ public final class WorkerCommand implements Callable<Integer> {
       nodeStore.close();
       stopped.countDown();
     }, "kato-shutdown"));
+    if (parentPid > 0) {
+      // System.exit runs the shutdown hook above: a clean stop, as on SIGTERM
+      ProcessHandle.of(parentPid).ifPresentOrElse(parent -> parent.onExit().thenRun(() -> System.exit(0)),
+          () -> System.exit(0));
+    }
     // printed only once the shutdown hook is in place: "ready" means SIGTERM is handled
     System.out.println("kato worker " + workerId + " ready: grpc " + bindHost + ":" + server.port()
         + (server.adminPort() < 0 ? "" : " admin " + bindHost + ":" + server.adminPort())
-        + (zmq == null ? "" : " zmq " + bindHost + ":" + zmq.port()) + " store " + nodeStore.kind());
+        + (zmq == null ? "" : " zmq " + bindHost + ":" + zmq.port()) + " store " + nodeStore.kind()
+        + (registration == null ? "" : " gateway " + gateway));
     System.out.flush();
     stopped.await();
     return 0;

@@ -11,10 +11,12 @@ import picocli.CommandLine.Command;
 @Command(
     name = "kato-worker",
     mixinStandardHelpOptions = true,
-    version = "kato-worker 0.1.0",
+    version = "kato-worker " + WorkerMain.VERSION,
     description = "KATO worker JVM tools.",
     subcommands = {WorkerCommand.class, EngineReplayCommand.class})
 public final class WorkerMain implements Runnable {
+  /** The worker build's version, as registered with a gateway. */
+  public static final String VERSION = "0.1.0";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -27,15 +27,18 @@ import io.kato.engine.PredictionResult;
 import io.kato.engine.Processor;
 import io.kato.engine.SessionState;
 import io.kato.proto.v1.CreateSessionRequest;
+import io.kato.proto.v1.DeregisterRequest;
 import io.kato.proto.v1.Emotive;
 import io.kato.proto.v1.NodeRequest;
 import io.kato.proto.v1.ObserveRequest;
 import io.kato.proto.v1.PredictionsResponse;
 import io.kato.proto.v1.ProcessorGrpc;
+import io.kato.proto.v1.RegisterRequest;
 import io.kato.proto.v1.SessionInfo;
 import io.kato.proto.v1.SessionRequest;
 import io.kato.proto.v1.UpdateSessionConfigRequest;
 import io.kato.proto.v1.Vector;
+import io.kato.worker.registration.RecordingRegistry;
 import io.kato.worker.storage.PostgresTestDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,8 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real worker JVM (the shaded jar) on a loopback port, called from a plain grpc-java Netty
- * client: the service contract, error statuses, health, reflection, crash durability and clean
- * shutdown.
+ * client: the service contract, error statuses, health, reflection, crash durability, gateway
+ * registration and clean shutdown.
  */
 class WorkerProcessIT {
   @TempDir static Path dataDir;
@@ -336,6 +339,40 @@ class WorkerProcessIT {
   private static void observeWith(KatoWorkerClient c, String sessionId, String... strings) {
     c.observe(ObserveRequest.newBuilder().setSessionId(sessionId)
         .setObservation(io.kato.proto.v1.Observation.newBuilder().addAllStrings(List.of(strings))).build());
+  }
+
+  @Test
+  void registersWithTheGatewayHeartbeatsAndDeregistersFirstOnSigterm(@TempDir Path dir) throws Exception {
+    try (RecordingRegistry registry = RecordingRegistry.start(0, 100)) {
+      int zmq = WorkerProcess.freePort();
+      WorkerProcess w = WorkerProcess.start(WorkerProcess.freePort(), "--store", "rocksdb", "--data-dir",
+          dir.toString(), "--worker-id", "w-it", "--capacity", "4", "--zmq-port", String.valueOf(zmq),
+          "--host", "0.0.0.0", "--gateway", "http://127.0.0.1:" + registry.port());
+      try {
+        RegisterRequest register = registry.registers.poll(20, TimeUnit.SECONDS);
+        assertThat(register).as("Register within 20 s").isNotNull();
+        assertThat(register.getWorkerId()).isEqualTo("w-it");
+        assertThat(register.getGrpcAddress()).as("a wildcard bind advertises loopback")
+            .isEqualTo("127.0.0.1:" + w.grpcPort);
+        assertThat(register.getZmqAddress()).isEqualTo("tcp://127.0.0.1:" + zmq);
+        assertThat(register.getCapacity()).isEqualTo(4);
+        assertThat(register.getVersion()).isEqualTo(WorkerMain.VERSION);
+        assertThat(register.getSharedStore()).isFalse();
+        assertThat(registry.heartbeats.poll(10, TimeUnit.SECONDS)).as("a heartbeat").isNotNull();
+
+        w.terminate();
+        DeregisterRequest deregister = registry.deregisters.poll(20, TimeUnit.SECONDS);
+        assertThat(deregister).as("Deregister on SIGTERM").isNotNull();
+        assertThat(deregister.getWorkerId()).isEqualTo("w-it");
+        assertThat(w.process.waitFor(20, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+        String output = w.output();
+        assertThat(output).contains("deregistered from gateway").contains("worker stopped");
+        assertThat(output.indexOf("deregistered from gateway")).as("deregistered before the server stopped")
+            .isLessThan(output.indexOf("worker stopped"));
+      } finally {
+        w.close();
+      }
+    }
   }
 
   @Test

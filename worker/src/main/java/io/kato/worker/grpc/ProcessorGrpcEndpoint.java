@@ -1,9 +1,12 @@
 package io.kato.worker.grpc;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import io.kato.common.NodeIds;
 import io.kato.common.Timestamps;
+import io.kato.common.json.JsonValues;
 import io.kato.common.json.ObservationParser;
 import io.kato.common.json.ParsedObservation;
 import io.kato.common.json.ValidationIssue;
@@ -12,6 +15,7 @@ import io.kato.engine.Processor;
 import io.kato.worker.host.CallMeta;
 import io.kato.worker.host.Failures;
 import io.kato.worker.host.ProcessorHost;
+import io.kato.worker.host.WorkerIdentity;
 import io.kato.worker.storage.SessionRecord;
 import io.kato.proto.v1.ClearResponse;
 import io.kato.proto.v1.CognitionData;
@@ -25,6 +29,7 @@ import io.kato.proto.v1.FinalizeTrainingResponse;
 import io.kato.proto.v1.GetPatternRequest;
 import io.kato.proto.v1.GetPatternResponse;
 import io.kato.proto.v1.LearnResponse;
+import io.kato.proto.v1.LoadedNode;
 import io.kato.proto.v1.NodeRequest;
 import io.kato.proto.v1.NodeStatus;
 import io.kato.proto.v1.Observation;
@@ -33,16 +38,25 @@ import io.kato.proto.v1.ObserveResponse;
 import io.kato.proto.v1.ObserveSequenceRequest;
 import io.kato.proto.v1.ObserveSequenceResponse;
 import io.kato.proto.v1.PerceptDataResponse;
+import io.kato.proto.v1.PingResponse;
 import io.kato.proto.v1.PredictionsResponse;
 import io.kato.proto.v1.ProcessorGrpcService;
 import io.kato.proto.v1.ProcessorProto;
 import io.kato.proto.v1.SequenceItemResult;
 import io.kato.proto.v1.SessionConfigResponse;
 import io.kato.proto.v1.SessionInfo;
+import io.kato.proto.v1.SessionLookup;
 import io.kato.proto.v1.SessionRequest;
 import io.kato.proto.v1.StmResponse;
+import io.kato.proto.v1.SymbolAffinitiesResponse;
+import io.kato.proto.v1.SymbolAffinity;
+import io.kato.proto.v1.SymbolAffinityResponse;
+import io.kato.proto.v1.SymbolStats;
+import io.kato.proto.v1.SymbolStatsResponse;
 import io.kato.proto.v1.UpdateSessionConfigRequest;
 import io.kato.proto.v1.Vector;
+import io.kato.proto.v1.WorkerStats;
+import io.kato.proto.v1.WorkerStatsRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
@@ -69,7 +83,11 @@ import java.util.stream.Collectors;
  * The {@code kato.v1.Processor} gRPC service on the Vert.x gRPC server: decodes each request,
  * hands it to the {@link ProcessorHost} (event loops never run engine work) and encodes the
  * result. A failure becomes the status of its error code with a {@code google.rpc.ErrorInfo}
- * (reason = code) and, for invalid input, a {@code google.rpc.BadRequest} naming each field.
+ * (reason = code; metadata: each detail as a string, and {@code details_json}, the whole details
+ * object as JSON) and, for invalid input, a {@code google.rpc.BadRequest} naming each field.
+ *
+ * <p>Session calls with an empty {@code session_id} and a {@code node_id} act on the node's
+ * implicit session and answer with its id, {@code __node__:<node_id>}.
  */
 public final class ProcessorGrpcEndpoint implements Service {
   private static final String ERROR_DOMAIN = "kato.v1";
@@ -96,43 +114,46 @@ public final class ProcessorGrpcEndpoint implements Service {
   @Override
   public void bind(GrpcServer server) {
     unary(server, ProcessorGrpcService.CreateSession, this::createSession);
-    unary(server, ProcessorGrpcService.GetSession, r -> host.getSession(r.getSessionId(), meta(r))
+    unary(server, ProcessorGrpcService.GetSession, r -> onSession(r, sid -> host.getSession(sid, meta(r)))
         .thenApply(record -> sessionInfo(record, remainingSeconds(record))));
     unary(server, ProcessorGrpcService.ExtendSession, this::extendSession);
-    unary(server, ProcessorGrpcService.DeleteSession, r -> host.deleteSession(r.getSessionId(), meta(r))
-        .thenApply(v -> DeleteSessionResponse.newBuilder().setStatus("deleted").setSessionId(r.getSessionId()).build()));
+    unary(server, ProcessorGrpcService.DeleteSession, r -> {
+      String sid = existingSessionId(r); // deleting an implicit session must not create it first
+      return host.deleteSession(sid, meta(r))
+          .thenApply(v -> DeleteSessionResponse.newBuilder().setStatus("deleted").setSessionId(sid).build());
+    });
     unary(server, ProcessorGrpcService.UpdateSessionConfig, this::updateConfig);
     unary(server, ProcessorGrpcService.Observe, this::observe);
     unary(server, ProcessorGrpcService.ObserveSequence, this::observeSequence);
-    unary(server, ProcessorGrpcService.Learn, r -> host.learn(r.getSessionId(), meta(r)).thenApply(learned ->
-        LearnResponse.newBuilder().setStatus("learned").setPatternName(learned.patternName())
-            .setSessionId(r.getSessionId())
+    unary(server, ProcessorGrpcService.Learn, r -> onSession(r, sid -> host.learn(sid, meta(r)).thenApply(learned ->
+        LearnResponse.newBuilder().setStatus("learned").setPatternName(learned.patternName()).setSessionId(sid)
             .setMessage("Learned pattern " + learned.patternName() + " from "
                 + learned.session().state().stm().size() + " events")
-            .build()));
-    unary(server, ProcessorGrpcService.GetStm, r -> host.readSession(r.getSessionId(), meta(r)).thenApply(record ->
-        StmResponse.newBuilder().addAllStm(EngineProto.events(record.state().stm()))
-            .setSessionId(r.getSessionId()).setLength(record.state().stm().size()).build()));
-    unary(server, ProcessorGrpcService.GetPredictions, r -> host.predictions(r.getSessionId(), meta(r))
+            .build())));
+    unary(server, ProcessorGrpcService.GetStm, r -> onSession(r, sid -> host.readSession(sid, meta(r)))
+        .thenApply(record -> StmResponse.newBuilder().addAllStm(EngineProto.events(record.state().stm()))
+            .setSessionId(record.sessionId()).setLength(record.state().stm().size()).build()));
+    unary(server, ProcessorGrpcService.GetPredictions, r -> onSession(r, sid -> host.predictions(sid, meta(r))
         .thenApply(result -> PredictionsResponse.newBuilder()
             .addAllPredictions(EngineProto.predictions(result.predictions()))
             .addAllFuturePotentials(EngineProto.futurePotentials(result.futurePotentials()))
-            .setSessionId(r.getSessionId()).setCount(result.predictions().size()).build()));
-    unary(server, ProcessorGrpcService.ClearStm, r -> host.clearStm(r.getSessionId(), meta(r)).thenApply(record ->
-        ClearResponse.newBuilder().setStatus("cleared").setSessionId(r.getSessionId()).build()));
-    unary(server, ProcessorGrpcService.ClearAll, r -> host.clearAll(r.getSessionId(), meta(r)).thenApply(record ->
-        ClearResponse.newBuilder().setStatus("cleared").setSessionId(r.getSessionId()).setScope("all").build()));
+            .setSessionId(sid).setCount(result.predictions().size()).build())));
+    unary(server, ProcessorGrpcService.ClearStm, r -> onSession(r, sid -> host.clearStm(sid, meta(r)))
+        .thenApply(record -> ClearResponse.newBuilder().setStatus("cleared").setSessionId(record.sessionId()).build()));
+    unary(server, ProcessorGrpcService.ClearAll, r -> onSession(r, sid -> host.clearAll(sid, meta(r)))
+        .thenApply(record -> ClearResponse.newBuilder().setStatus("cleared").setSessionId(record.sessionId())
+            .setScope("all").build()));
     unary(server, ProcessorGrpcService.GetPattern, this::getPattern);
-    unary(server, ProcessorGrpcService.GetPerceptData, r -> host.readSession(r.getSessionId(), meta(r))
+    unary(server, ProcessorGrpcService.GetPerceptData, r -> onSession(r, sid -> host.readSession(sid, meta(r)))
         .thenApply(record -> {
-          PerceptDataResponse.Builder out = PerceptDataResponse.newBuilder().setSessionId(r.getSessionId())
+          PerceptDataResponse.Builder out = PerceptDataResponse.newBuilder().setSessionId(record.sessionId())
               .setNodeId(record.nodeId());
           if (record.state().perceptData() != null) {
             out.setPerceptData(EngineProto.perceptData(record.state().perceptData()));
           }
           return out.build();
         }));
-    unary(server, ProcessorGrpcService.GetCognitionData, r -> host.readSession(r.getSessionId(), meta(r))
+    unary(server, ProcessorGrpcService.GetCognitionData, r -> onSession(r, sid -> host.readSession(sid, meta(r)))
         .thenApply(record -> {
           var state = record.state();
           var emotives = state.emotivesAccumulator();
@@ -141,19 +162,32 @@ public final class ProcessorGrpcEndpoint implements Service {
               .setEmotives(EngineProto.emotives(emotives.isEmpty() ? Map.of() : emotives.get(emotives.size() - 1)))
               .addAllSymbols(state.stm().stream().flatMap(List::stream).collect(Collectors.toList()))
               .addAllShortTermMemory(EngineProto.events(state.stm())).setTime(state.time()).build();
-          return CognitionDataResponse.newBuilder().setCognitionData(data).setSessionId(r.getSessionId())
+          return CognitionDataResponse.newBuilder().setCognitionData(data).setSessionId(record.sessionId())
               .setNodeId(record.nodeId()).build();
         }));
-    unary(server, ProcessorGrpcService.FinalizeTraining, r -> host.finalizeTraining(r.getSessionId(), meta(r))
+    unary(server, ProcessorGrpcService.FinalizeTraining, r -> onSession(r, sid -> host.finalizeTraining(sid, meta(r)))
         .thenApply(done -> {
           double millis = Math.round(done.result().elapsedMillis() * 100) / 100.0;
           int count = done.result().patternsProcessed();
           return FinalizeTrainingResponse.newBuilder().setStatus("completed").setPatternsProcessed(count)
-              .setTimeMs(millis).setSessionId(r.getSessionId()).setNodeId(done.session().nodeId())
+              .setTimeMs(millis).setSessionId(done.session().sessionId()).setNodeId(done.session().nodeId())
               .setMessage("Computed Shannon entropy and TF vectors for " + count + " patterns in " + millis + "ms")
               .build();
         }));
     unary(server, ProcessorGrpcService.GetNodeStatus, this::nodeStatus);
+    unary(server, ProcessorGrpcService.LookupSession, r -> {
+      String sid = existingSessionId(r); // a lookup never creates the implicit session it asks about
+      return host.lookupSession(sid).thenApply(found -> SessionLookup.newBuilder().setExists(found.exists())
+          .setExpired(found.expired()).setSessionId(sid).setNodeId(found.nodeId()).setKbId(found.kbId()).build());
+    });
+    unary(server, ProcessorGrpcService.GetSymbolStats, this::symbolStats);
+    unary(server, ProcessorGrpcService.GetSymbolAffinities, this::symbolAffinities);
+    unary(server, ProcessorGrpcService.GetSymbolAffinity, r -> host.symbolAffinity(r.getNodeId(), r.getSymbol(),
+        new CallMeta(r.getEpoch(), "")).thenApply(affinity -> SymbolAffinityResponse.newBuilder()
+            .setSymbol(r.getSymbol()).setAffinity(EngineProto.emotives(affinity))
+            .setKbId(NodeIds.kbId(r.getNodeId())).build()));
+    unary(server, ProcessorGrpcService.Ping, this::ping);
+    unary(server, ProcessorGrpcService.GetWorkerStats, this::workerStats);
   }
 
   // ---- handlers -------------------------------------------------------------------------------
@@ -166,26 +200,30 @@ public final class ProcessorGrpcEndpoint implements Service {
   }
 
   private CompletableFuture<ExtendSessionResponse> extendSession(ExtendSessionRequest r) {
-    return host.extendSession(r.getSessionId(), r.getTtlSeconds(), new CallMeta(r.getEpoch(), r.getRequestId()))
-        .thenApply(record -> ExtendSessionResponse.newBuilder().setStatus("extended").setSessionId(r.getSessionId())
-            .setTtlSeconds(r.getTtlSeconds()).build());
+    CallMeta meta = new CallMeta(r.getEpoch(), r.getRequestId());
+    return onSession(r.getSessionId(), r.getNodeId(), meta, sid -> host.extendSession(sid, r.getTtlSeconds(), meta))
+        .thenApply(record -> ExtendSessionResponse.newBuilder().setStatus("extended")
+            .setSessionId(record.sessionId()).setTtlSeconds(r.getTtlSeconds()).build());
   }
 
   private CompletableFuture<SessionConfigResponse> updateConfig(UpdateSessionConfigRequest r) {
-    return host.updateConfig(r.getSessionId(), ProtoValues.toJavaMap(r.getConfig()),
-        new CallMeta(r.getEpoch(), r.getRequestId())).thenApply(record -> SessionConfigResponse.newBuilder()
-            .setSessionId(r.getSessionId()).setConfig(ProtoValues.toProtoMap(host.effectiveConfig(record.state())))
-            .build());
+    CallMeta meta = new CallMeta(r.getEpoch(), r.getRequestId());
+    Map<String, Object> update = ProtoValues.toJavaMap(r.getConfig());
+    return onSession(r.getSessionId(), r.getNodeId(), meta, sid -> host.updateConfig(sid, update, meta))
+        .thenApply(record -> SessionConfigResponse.newBuilder().setSessionId(record.sessionId())
+            .setConfig(ProtoValues.toProtoMap(host.effectiveConfig(record.state()))).build());
   }
 
   private CompletableFuture<ObserveResponse> observe(ObserveRequest r) {
     ParsedObservation observation = observation(r.getObservation(), List.of("observation"));
-    return host.observe(r.getSessionId(), observation, new CallMeta(r.getEpoch(), r.getRequestId()))
+    CallMeta meta = new CallMeta(r.getEpoch(), r.getRequestId());
+    return onSession(r.getSessionId(), r.getNodeId(), meta, sid -> host.observe(sid, observation, meta))
         .thenApply(observed -> {
           Processor.ObserveResult result = observed.result();
-          ObserveResponse.Builder out = ObserveResponse.newBuilder().setStatus("okay").setSessionId(r.getSessionId())
-              .setProcessorId(observed.session().nodeId()).setStmLength(result.stmLength())
-              .setTime(observed.session().state().time()).setUniqueId(observed.uniqueId());
+          ObserveResponse.Builder out = ObserveResponse.newBuilder().setStatus("okay")
+              .setSessionId(observed.session().sessionId()).setProcessorId(observed.session().nodeId())
+              .setStmLength(result.stmLength()).setTime(observed.session().state().time())
+              .setUniqueId(observed.uniqueId());
           if (result.autoLearnedPattern() != null) {
             out.setAutoLearnedPattern(result.autoLearnedPattern());
           }
@@ -199,8 +237,9 @@ public final class ProcessorGrpcEndpoint implements Service {
       Observation o = r.getObservations(i);
       items.add(new ProcessorHost.SequenceItem(observation(o, List.of("observations", i)), o.getUniqueId()));
     }
-    return host.observeSequence(r.getSessionId(), items, r.getLearnAfterEach(), r.getLearnAtEnd(),
-        r.getClearStmBetween(), new CallMeta(r.getEpoch(), r.getRequestId())).thenApply(done -> {
+    CallMeta meta = new CallMeta(r.getEpoch(), r.getRequestId());
+    return onSession(r.getSessionId(), r.getNodeId(), meta, sid -> host.observeSequence(sid, items,
+        r.getLearnAfterEach(), r.getLearnAtEnd(), r.getClearStmBetween(), meta)).thenApply(done -> {
           ObserveSequenceResponse.Builder out = ObserveSequenceResponse.newBuilder().setStatus("completed")
               .setProcessorId(done.session().nodeId()).setObservationsProcessed(done.results().size())
               .setInitialStmLength(done.initialStmLength()).setFinalStmLength(done.session().state().stm().size())
@@ -222,7 +261,7 @@ public final class ProcessorGrpcEndpoint implements Service {
   }
 
   private CompletableFuture<GetPatternResponse> getPattern(GetPatternRequest r) {
-    String kbId = io.kato.common.NodeIds.kbId(r.getNodeId());
+    String kbId = NodeIds.kbId(r.getNodeId());
     return host.pattern(r.getNodeId(), r.getPatternId(), new CallMeta(r.getEpoch(), "")).thenApply(found ->
         found.map(p -> GetPatternResponse.newBuilder().setStatus("okay").setPattern(EngineProto.pattern(p))
                 .setKbId(kbId).build())
@@ -234,7 +273,81 @@ public final class ProcessorGrpcEndpoint implements Service {
     return host.nodeStatus(r.getNodeId(), new CallMeta(r.getEpoch(), "")).thenApply(status ->
         NodeStatus.newBuilder().setNodeId(status.nodeId()).setKbId(status.kbId())
             .setPatternCount(status.patternCount()).setSessionCount(status.sessionCount())
-            .setEpoch(status.epoch()).build());
+            .setEpoch(status.epoch()).setWorkerId(host.options().identity().workerId()).build());
+  }
+
+  private CompletableFuture<SymbolStatsResponse> symbolStats(NodeRequest r) {
+    return host.symbolStats(r.getNodeId(), new CallMeta(r.getEpoch(), "")).thenApply(stats -> {
+      SymbolStatsResponse.Builder out = SymbolStatsResponse.newBuilder().setKbId(NodeIds.kbId(r.getNodeId()));
+      for (Processor.SymbolStats symbol : stats) {
+        out.addSymbols(SymbolStats.newBuilder().setName(symbol.name()).setFrequency(symbol.frequency())
+            .setPatternMemberFrequency(symbol.patternMemberFrequency()));
+      }
+      return out.build();
+    });
+  }
+
+  private CompletableFuture<SymbolAffinitiesResponse> symbolAffinities(NodeRequest r) {
+    return host.symbolAffinities(r.getNodeId(), new CallMeta(r.getEpoch(), "")).thenApply(affinities -> {
+      SymbolAffinitiesResponse.Builder out = SymbolAffinitiesResponse.newBuilder()
+          .setKbId(NodeIds.kbId(r.getNodeId()));
+      affinities.forEach((symbol, sums) -> out.addAffinities(SymbolAffinity.newBuilder().setSymbol(symbol)
+          .setAffinity(EngineProto.emotives(sums))));
+      return out.build();
+    });
+  }
+
+  private CompletableFuture<PingResponse> ping(NodeRequest r) {
+    WorkerIdentity identity = host.options().identity();
+    return host.implicitSessionTime(r.getNodeId(), new CallMeta(r.getEpoch(), "")).thenApply(time -> {
+      Instant now = Instant.now();
+      return PingResponse.newBuilder().setStatus("okay").setProcessor(identity.processorName()).setInterval(time)
+          .setTimeStamp(now.getEpochSecond() + now.getNano() / 1e9).setWorkerId(identity.workerId()).build();
+    });
+  }
+
+  private CompletableFuture<WorkerStats> workerStats(WorkerStatsRequest r) {
+    WorkerIdentity identity = host.options().identity();
+    return host.workerStats(Math.max(0, r.getMaxNodes())).thenApply(stats -> {
+      WorkerStats.Builder out = WorkerStats.newBuilder().setWorkerId(identity.workerId())
+          .setActiveSessions(stats.activeSessions()).setNodesLoaded(stats.nodesLoaded())
+          .setNodesWithSessions(stats.nodesWithSessions()).setTotalStmEvents(stats.totalStmEvents())
+          .setObservationsProcessed(stats.observationsProcessed()).setPatternsLearned(stats.patternsLearned())
+          .setPredictionsGenerated(stats.predictionsGenerated()).setStore(stats.store())
+          .setStoreOperations(stats.storeOperations()).setStoreErrors(stats.storeErrors())
+          .setStoreAvgSeconds(stats.storeAvgSeconds()).setCapacity(identity.capacity());
+      for (ProcessorHost.LoadedNode node : stats.nodes()) {
+        out.addNodes(LoadedNode.newBuilder().setNodeId(node.nodeId()).setKbId(node.kbId())
+            .setCreatedAt(Timestamps.eventTime(node.createdAt()))
+            .setLastAccessed(Timestamps.eventTime(node.lastAccessed())).setAccessCount(node.accessCount())
+            .setIdleSeconds(node.idleSeconds()).setPatternCount(node.patternCount()));
+      }
+      return out.build();
+    });
+  }
+
+  // ---- sessions -------------------------------------------------------------------------------
+
+  /**
+   * Runs a session call on its session: {@code session_id}, or with only {@code node_id} set the
+   * node's implicit session ({@code __node__:<node_id>}, API.md §1.10), created on first use.
+   */
+  private <T> CompletableFuture<T> onSession(String sessionId, String nodeId, CallMeta meta,
+      Function<String, CompletableFuture<T>> call) {
+    if (!sessionId.isEmpty() || nodeId.isEmpty()) {
+      return call.apply(sessionId);
+    }
+    return host.implicitSession(nodeId, meta).thenCompose(call);
+  }
+
+  private <T> CompletableFuture<T> onSession(SessionRequest r, Function<String, CompletableFuture<T>> call) {
+    return onSession(r.getSessionId(), r.getNodeId(), meta(r), call);
+  }
+
+  /** The session a request names, the implicit one included, without creating it. */
+  private static String existingSessionId(SessionRequest r) {
+    return r.getSessionId().isEmpty() && !r.getNodeId().isEmpty()
+        ? ProcessorHost.implicitSessionId(r.getNodeId()) : r.getSessionId();
   }
 
   // ---- mapping --------------------------------------------------------------------------------
@@ -307,9 +420,20 @@ public final class ProcessorGrpcEndpoint implements Service {
     }));
   }
 
+  private static String detailsJson(Map<String, Object> details) {
+    try {
+      return JsonValues.mapper().writeValueAsString(JsonValues.toJson(details));
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      // details are plain JSON values by construction; never let their encoding hide the error itself
+      return "{}";
+    }
+  }
+
   private static void fail(GrpcServerResponse<?, ?> response, Failures failure) {
     ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(failure.code().name()).setDomain(ERROR_DOMAIN);
     failure.details().forEach((key, value) -> info.putMetadata(key, String.valueOf(value)));
+    // the per-key strings lose kinds and structure (validation_errors is a map, dimensions are ints)
+    info.putMetadata("details_json", detailsJson(failure.details()));
     com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
         .setCode(GrpcStatus.valueOf(failure.code().grpcStatus()).code).setMessage(failure.message())
         .addDetails(Any.pack(info.build()));

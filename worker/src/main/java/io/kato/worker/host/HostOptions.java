@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param maxPendingPerNode queued operations per node before answering OVERLOADED
  * @param maxPendingPredictions queued prediction computations before answering OVERLOADED
  * @param requestIdsPerNode remembered request ids per node, for idempotent retries
+ * @param identity the worker's id, processor name and capacity (ping, worker stats)
  */
 public record HostOptions(
     NodeDefaults nodeDefaults,
@@ -25,36 +26,42 @@ public record HostOptions(
     int maxPendingPerNode,
     int maxPendingPredictions,
     int requestIdsPerNode,
-    Duration sweepInterval) {
+    Duration sweepInterval,
+    WorkerIdentity identity) {
 
   public static HostOptions defaults() {
     int cores = Runtime.getRuntime().availableProcessors();
     return new HostOptions(NodeDefaults.STANDARD, Limits.DEFAULTS, Duration.ofSeconds(3600), true,
-        Math.max(4, cores * 2), cores, 1_000, 10_000, 4_096, Duration.ofSeconds(30));
+        Math.max(4, cores * 2), cores, 1_000, 10_000, 4_096, Duration.ofSeconds(30), WorkerIdentity.DEFAULT);
   }
 
   public HostOptions withSessionTtl(Duration ttl, boolean autoExtend) {
     return new HostOptions(nodeDefaults, limits, ttl, autoExtend, laneThreads, predictionThreads, maxPendingPerNode,
-        maxPendingPredictions, requestIdsPerNode, sweepInterval);
+        maxPendingPredictions, requestIdsPerNode, sweepInterval, identity);
   }
 
   public HostOptions withNodeDefaults(NodeDefaults defaults) {
     return new HostOptions(defaults, limits, sessionTtl, sessionAutoExtend, laneThreads, predictionThreads,
-        maxPendingPerNode, maxPendingPredictions, requestIdsPerNode, sweepInterval);
+        maxPendingPerNode, maxPendingPredictions, requestIdsPerNode, sweepInterval, identity);
   }
 
   public HostOptions withLaneThreads(int threads) {
     return new HostOptions(nodeDefaults, limits, sessionTtl, sessionAutoExtend, threads, predictionThreads,
-        maxPendingPerNode, maxPendingPredictions, requestIdsPerNode, sweepInterval);
+        maxPendingPerNode, maxPendingPredictions, requestIdsPerNode, sweepInterval, identity);
   }
 
   public HostOptions withSweepInterval(Duration interval) {
     return new HostOptions(nodeDefaults, limits, sessionTtl, sessionAutoExtend, laneThreads, predictionThreads,
-        maxPendingPerNode, maxPendingPredictions, requestIdsPerNode, interval);
+        maxPendingPerNode, maxPendingPredictions, requestIdsPerNode, interval, identity);
   }
 
   public HostOptions withQueueLimits(int perNode, int predictions) {
     return new HostOptions(nodeDefaults, limits, sessionTtl, sessionAutoExtend, laneThreads, predictionThreads,
-        perNode, predictions, requestIdsPerNode, sweepInterval);
+        perNode, predictions, requestIdsPerNode, sweepInterval, identity);
+  }
+
+  public HostOptions withIdentity(WorkerIdentity worker) {
+    return new HostOptions(nodeDefaults, limits, sessionTtl, sessionAutoExtend, laneThreads, predictionThreads,
+        maxPendingPerNode, maxPendingPredictions, requestIdsPerNode, sweepInterval, worker);
   }
 }

@@ -15,14 +15,22 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * One node on this worker: its engine, its sessions, its lane and its epoch. Loaded from the
  * store by the first task on its lane; everything that changes it runs on that lane.
+ *
+ * <p>Client calls ({@link #mutate}, {@link #read}) are accesses: they set {@code last_accessed}
+ * and count in {@code access_count} (the worker's node listing, API.md §2.5.2). Lookups, pings
+ * and housekeeping run {@link #quietly} and leave both alone, so probing a node does not make
+ * it look busy.
  */
 final class HostedNode {
   final String kbId;
+  /** When this worker took the node in. */
+  final Instant createdAt;
   final ConcurrentHashMap<String, SessionRecord> sessions = new ConcurrentHashMap<>();
   private final HostOptions options;
   private final NodeStore store;
@@ -32,6 +40,10 @@ final class HostedNode {
   /** Results of recent mutations by request id, so a retried mutation is applied once. */
   private final LinkedHashMap<String, Object> recentResults;
   private volatile boolean loaded;
+  private volatile Instant lastAccessed;
+  private final AtomicLong accessCount = new AtomicLong();
+  /** A raw node id that maps to this kb id (the last one a call named), or null before any. */
+  private volatile String nodeId;
   volatile long epoch;
   Processor processor;
   ChangeRecordingKnowledgeBase kb;
@@ -44,6 +56,8 @@ final class HostedNode {
     this.clock = clock;
     this.lane = new SerialLane(executor, options.maxPendingPerNode());
     this.sessionIndex = sessionIndex;
+    this.createdAt = clock.instant();
+    this.lastAccessed = createdAt;
     int capacity = options.requestIdsPerNode();
     this.recentResults = new LinkedHashMap<>(16, 0.75f, true) {
       private static final long serialVersionUID = 1L;
@@ -59,9 +73,33 @@ final class HostedNode {
     return loaded;
   }
 
+  Instant lastAccessed() {
+    return lastAccessed;
+  }
+
+  long accessCount() {
+    return accessCount.get();
+  }
+
+  /** The raw node id to show for this node: the last one named, else the kb id. */
+  String nodeId() {
+    String named = nodeId;
+    return named != null ? named : kbId;
+  }
+
+  void nameAs(String rawNodeId) {
+    nodeId = rawNodeId;
+  }
+
+  private void touch() {
+    lastAccessed = clock.instant();
+    accessCount.incrementAndGet();
+  }
+
   /** Runs a mutation on the lane; a repeated request id returns the first result. */
   @SuppressWarnings("unchecked")
   <T> CompletableFuture<T> mutate(CallMeta meta, Supplier<T> body) {
+    touch();
     return lane.submit(() -> {
       ensureLoaded();
       String requestId = meta.requestId();
@@ -78,6 +116,12 @@ final class HostedNode {
 
   /** Runs a read on the lane, after the pending writes. */
   <T> CompletableFuture<T> read(Supplier<T> body) {
+    touch();
+    return quietly(body);
+  }
+
+  /** Runs a task on the lane, after the pending writes, without counting as an access. */
+  <T> CompletableFuture<T> quietly(Supplier<T> body) {
     return lane.submit(() -> {
       ensureLoaded();
       return body.get();
@@ -127,6 +171,9 @@ final class HostedNode {
       if (!record.expiredAt(now)) {
         sessions.put(record.sessionId(), record);
         sessionIndex.put(record.sessionId(), kbId);
+        if (nodeId == null) {
+          nodeId = record.nodeId();
+        }
       }
     }
     loaded = true;

@@ -14,8 +14,10 @@ import io.kato.worker.storage.NodeStore;
 import io.kato.worker.storage.SessionRecord;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -46,13 +50,17 @@ import java.util.regex.Pattern;
  * bounded CPU pool, concurrently with each other. Callers (event loops) never run engine work:
  * every method returns at once with a future. Queues are bounded; overload fails fast with
  * OVERLOADED.
+ *
+ * <p>Reads of a node a call names (patterns, symbols, status, ping) never take in a node that
+ * has no durable state: the store is asked first ({@link NodeStore#contains}) and an unknown
+ * node is answered as empty, so probing ids leaves nothing behind (API.md §3.1.3).
  */
 public final class ProcessorHost implements AutoCloseable {
   private static final Pattern CLIENT_SESSION_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,256}");
   private static final String IMPLICIT_SESSION_PREFIX = "__node__:";
 
   private final HostOptions options;
-  private final NodeStore store;
+  private final MeasuredNodeStore store;
   private final Clock clock;
   private final ThreadPoolExecutor laneExecutor;
   private final ThreadPoolExecutor predictionExecutor;
@@ -61,10 +69,13 @@ public final class ProcessorHost implements AutoCloseable {
   /** session id → kb id, for routing session calls. */
   private final ConcurrentHashMap<String, String> sessionIndex = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private final LongAdder observationsProcessed = new LongAdder();
+  private final LongAdder patternsLearned = new LongAdder();
+  private final LongAdder predictionsGenerated = new LongAdder();
 
   public ProcessorHost(HostOptions options, NodeStore store, Clock clock) {
     this.options = options;
-    this.store = store;
+    this.store = new MeasuredNodeStore(store);
     this.clock = clock;
     this.laneExecutor = new ThreadPoolExecutor(options.laneThreads(), options.laneThreads(), 60, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), daemonThreads("kato-lane"));
@@ -89,10 +100,7 @@ public final class ProcessorHost implements AutoCloseable {
   public CompletableFuture<SessionRecord> createSession(String nodeId, Map<String, ?> config,
       Map<String, Object> metadata, long ttlSeconds, String requestedId, CallMeta meta) {
     try {
-      if (nodeId.codePointCount(0, nodeId.length()) > options.limits().maxNodeIdLength()) {
-        throw new HostException(ErrorCode.VALIDATION_ERROR, "node_id is longer than "
-            + options.limits().maxNodeIdLength() + " characters", Map.of("field", "node_id"));
-      }
+      checkNodeId(nodeId);
       if (ttlSeconds < 0) {
         throw new HostException(ErrorCode.VALIDATION_ERROR, "ttl_seconds must be >= 0", Map.of("field", "ttl_seconds"));
       }
@@ -104,7 +112,7 @@ public final class ProcessorHost implements AutoCloseable {
       }
       // validates strictly (CONFIG_VALIDATION_ERROR) before anything is queued
       SessionConfig sessionConfig = Genes.apply(SessionConfig.EMPTY, config, false);
-      HostedNode node = node(NodeIds.kbId(nodeId));
+      HostedNode node = nodeFor(nodeId);
       return node.mutate(meta, () -> {
         if (!requestedId.isEmpty()) {
           Optional<SessionRecord> existing = findSession(requestedId);
@@ -136,9 +144,15 @@ public final class ProcessorHost implements AutoCloseable {
    * (legacy ZeroMQ, seed root routes).
    */
   public CompletableFuture<String> implicitSession(String nodeId, CallMeta meta) {
-    String id = IMPLICIT_SESSION_PREFIX + nodeId;
-    HostedNode node = node(NodeIds.kbId(nodeId));
-    return node.mutate(CallMeta.NONE, () -> {
+    try {
+      checkNodeId(nodeId);
+    } catch (HostException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    String id = implicitSessionId(nodeId);
+    HostedNode node = nodeFor(nodeId);
+    // not an access by itself: the operation on the session that follows is one
+    return node.quietly(() -> {
       node.checkEpoch(meta);
       SessionRecord existing = node.sessions.get(id);
       Instant now = clock.instant();
@@ -150,6 +164,11 @@ public final class ProcessorHost implements AutoCloseable {
       }
       return id;
     });
+  }
+
+  /** The id of a node's implicit session. */
+  public static String implicitSessionId(String nodeId) {
+    return IMPLICIT_SESSION_PREFIX + nodeId;
   }
 
   /** Whether a session id names an implicit node session (not counted, no events). */
@@ -166,8 +185,39 @@ public final class ProcessorHost implements AutoCloseable {
   public CompletableFuture<Optional<SessionRecord>> findSessionQuietly(String sessionId) {
     return lookupNode(sessionId).thenCompose(node -> node == null
         ? CompletableFuture.completedFuture(Optional.empty())
-        : node.read(() -> Optional.ofNullable(node.sessions.get(sessionId))
+        : node.quietly(() -> Optional.ofNullable(node.sessions.get(sessionId))
             .filter(r -> !r.expiredAt(clock.instant()))));
+  }
+
+  /**
+   * Result of {@link #lookupSession}.
+   *
+   * @param expired the record was found past its expiry (and removed by the lookup)
+   * @param nodeId the session's raw node id ("" when unknown)
+   */
+  public record SessionLookup(boolean exists, boolean expired, String nodeId, String kbId) {
+    static final SessionLookup UNKNOWN = new SessionLookup(false, false, "", "");
+  }
+
+  /**
+   * Whether a session exists and on which node; never an access (no TTL slide, API.md §2.2.5).
+   * A record found past its expiry is removed now and reported {@code expired} this once.
+   */
+  public CompletableFuture<SessionLookup> lookupSession(String sessionId) {
+    return lookupNode(sessionId).thenCompose(node -> node == null
+        ? CompletableFuture.completedFuture(SessionLookup.UNKNOWN)
+        : node.quietly(() -> {
+          SessionRecord record = node.sessions.get(sessionId);
+          if (record == null) {
+            return SessionLookup.UNKNOWN;
+          }
+          if (record.expiredAt(clock.instant())) {
+            node.deleteSession(sessionId);
+            sessionIndex.remove(sessionId);
+            return new SessionLookup(false, true, record.nodeId(), record.kbId());
+          }
+          return new SessionLookup(true, false, record.nodeId(), record.kbId());
+        }));
   }
 
   public CompletableFuture<SessionRecord> extendSession(String sessionId, long ttlSeconds, CallMeta meta) {
@@ -215,6 +265,10 @@ public final class ProcessorHost implements AutoCloseable {
       Processor.ObserveResult result = node.processor.observe(record.state(), toEngine(observation, uniqueId));
       SessionRecord next = record.withState(result.state());
       node.commitSession(next);
+      observationsProcessed.increment();
+      if (result.autoLearnedPattern() != null) {
+        patternsLearned.increment();
+      }
       return new Observed(next, result, uniqueId);
     });
   }
@@ -281,6 +335,8 @@ public final class ProcessorHost implements AutoCloseable {
       }
       SessionRecord next = record.withState(state);
       node.commitSession(next);
+      observationsProcessed.add(items.size());
+      patternsLearned.add(learned.stream().filter(name -> !name.isEmpty()).count());
       return new Sequenced(next, initial, results, learned, finalPattern);
     });
   }
@@ -293,6 +349,9 @@ public final class ProcessorHost implements AutoCloseable {
       Processor.LearnResult result = node.processor.learn(record.state());
       SessionRecord next = record.withState(result.state());
       node.commitSession(next);
+      if (!result.patternName().isEmpty()) {
+        patternsLearned.increment();
+      }
       return new Learned(next, result.patternName());
     });
   }
@@ -307,7 +366,11 @@ public final class ProcessorHost implements AutoCloseable {
     return lookupNodeOrFail(sessionId).thenCompose(node -> node.read(() -> accessSession(node, sessionId, meta, false))
         .thenCompose(record -> {
           try {
-            return CompletableFuture.supplyAsync(() -> node.processor.predictions(record.state()), predictionExecutor);
+            return CompletableFuture.supplyAsync(() -> {
+              PredictionResult result = node.processor.predictions(record.state());
+              predictionsGenerated.increment();
+              return result;
+            }, predictionExecutor);
           } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new HostException(ErrorCode.OVERLOADED,
                 "prediction queue is full; retry later"));
@@ -347,22 +410,57 @@ public final class ProcessorHost implements AutoCloseable {
 
   /** The pattern by id (with or without {@code PTRN|}) in the node, or empty. */
   public CompletableFuture<Optional<StoredPattern>> pattern(String nodeId, String patternId, CallMeta meta) {
-    HostedNode node = node(NodeIds.kbId(nodeId));
-    return node.read(() -> {
-      node.checkEpoch(meta);
-      return Optional.ofNullable(node.processor.pattern(patternId));
-    });
+    return readNode(nodeId, meta, true, node -> Optional.ofNullable(node.processor.pattern(patternId)),
+        Optional::empty);
   }
 
   /** Node status: pattern and session counts and the held epoch. */
   public record NodeStatus(String nodeId, String kbId, int patternCount, int sessionCount, long epoch) {}
 
   public CompletableFuture<NodeStatus> nodeStatus(String nodeId, CallMeta meta) {
-    HostedNode node = node(NodeIds.kbId(nodeId));
-    return node.read(() -> {
-      node.checkEpoch(meta);
-      return new NodeStatus(nodeId, node.kbId, node.processor.patternCount(), node.sessions.size(), node.epoch);
-    });
+    return readNode(nodeId, meta, true, node -> new NodeStatus(nodeId, node.kbId, node.processor.patternCount(),
+        node.sessions.size(), node.epoch), () -> new NodeStatus(nodeId, NodeIds.kbId(nodeId), 0, 0, 0));
+  }
+
+  /** Every learned symbol's statistics (API.md §2.4.5), in the order symbols were first learned. */
+  public CompletableFuture<List<Processor.SymbolStats>> symbolStats(String nodeId, CallMeta meta) {
+    return readNode(nodeId, meta, true, node -> node.processor.symbolStats(), List::of);
+  }
+
+  /** symbol → emotive → affinity sum of every symbol that has any (API.md §2.4.4). */
+  public CompletableFuture<Map<String, Map<String, Double>>> symbolAffinities(String nodeId, CallMeta meta) {
+    return readNode(nodeId, meta, true, node -> node.processor.symbolAffinities(), Map::of);
+  }
+
+  /** One symbol's emotive → affinity sum (API.md §2.4.6); empty for an unknown symbol. */
+  public CompletableFuture<Map<String, Double>> symbolAffinity(String nodeId, String symbol, CallMeta meta) {
+    return readNode(nodeId, meta, true, node -> node.processor.symbolAffinity(symbol), Map::of);
+  }
+
+  /**
+   * Counts of one node ({@code get_node_stats}, API.md §5.4).
+   *
+   * @param sessions live explicit sessions
+   * @param loaded whether this worker holds the node in memory
+   */
+  public record NodeStats(String nodeId, String kbId, int patterns, int symbols, int sessions, boolean loaded) {}
+
+  public CompletableFuture<NodeStats> nodeStats(String nodeId, CallMeta meta) {
+    return readNode(nodeId, meta, false, node -> new NodeStats(nodeId, node.kbId, node.processor.patternCount(),
+        node.processor.symbolCount(), liveExplicitSessions(node, clock.instant()), true),
+        () -> new NodeStats(nodeId, NodeIds.kbId(nodeId), 0, 0, 0, false));
+  }
+
+  /**
+   * Ping's {@code interval} (API.md §3.1.3): the time counter of the node's implicit session, 0
+   * when it has none. Creates neither the session nor, for an unknown node, the node.
+   */
+  public CompletableFuture<Long> implicitSessionTime(String nodeId, CallMeta meta) {
+    String id = implicitSessionId(nodeId);
+    return readNode(nodeId, meta, false, node -> {
+      SessionRecord record = node.sessions.get(id);
+      return record == null || record.expiredAt(clock.instant()) ? 0L : record.state().time();
+    }, () -> 0L);
   }
 
   /** Number of loaded nodes. */
@@ -375,10 +473,78 @@ public final class ProcessorHost implements AutoCloseable {
     Instant now = clock.instant();
     int count = 0;
     for (HostedNode node : nodes.values()) {
+      count += liveExplicitSessions(node, now);
+    }
+    return count;
+  }
+
+  /** One loaded node in {@link WorkerStats}. */
+  public record LoadedNode(String nodeId, String kbId, Instant createdAt, Instant lastAccessed, long accessCount,
+      double idleSeconds, int patternCount) {}
+
+  /**
+   * Counters of the whole worker. Sessions are live explicit ones (implicit node sessions are
+   * not counted, API.md §1.10); the three activity counters run since start; the store figures
+   * cover every storage call of the host.
+   *
+   * @param nodes loaded nodes, most recently used first
+   */
+  public record WorkerStats(int activeSessions, int nodesLoaded, int nodesWithSessions, long totalStmEvents,
+      long observationsProcessed, long patternsLearned, long predictionsGenerated, String store,
+      long storeOperations, long storeErrors, double storeAvgSeconds, List<LoadedNode> nodes) {}
+
+  /** The worker's counters, with at most {@code maxNodes} loaded nodes listed. */
+  public CompletableFuture<WorkerStats> workerStats(int maxNodes) {
+    try {
+      // walks every session: off the caller's (event-loop) thread
+      return CompletableFuture.supplyAsync(() -> computeWorkerStats(maxNodes), laneExecutor);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new HostException(ErrorCode.WORKER_UNAVAILABLE, "worker is shutting down"));
+    }
+  }
+
+  private WorkerStats computeWorkerStats(int maxNodes) {
+    Instant now = clock.instant();
+    int sessions = 0;
+    int nodesWithSessions = 0;
+    long stmEvents = 0;
+    List<HostedNode> loaded = new ArrayList<>(nodes.values());
+    for (HostedNode node : loaded) {
+      int live = 0;
       for (SessionRecord record : node.sessions.values()) {
         if (!record.expiredAt(now) && !isImplicit(record.sessionId())) {
-          count++;
+          live++;
+          stmEvents += record.state().stm().size();
         }
+      }
+      sessions += live;
+      nodesWithSessions += live > 0 ? 1 : 0;
+    }
+    List<LoadedNode> listed = List.of();
+    if (maxNodes > 0) {
+      // one reading per node: last_accessed keeps moving, and a sort needs stable keys
+      List<LoadedNode> all = new ArrayList<>(loaded.size());
+      for (HostedNode node : loaded) {
+        // processor is set before loaded is (volatile): safe to read here once isLoaded()
+        int patterns = node.isLoaded() ? node.processor.patternCount() : 0;
+        Instant last = node.lastAccessed();
+        all.add(new LoadedNode(node.nodeId(), node.kbId, node.createdAt, last, node.accessCount(),
+            Math.max(0, Duration.between(last, now).toNanos()) / 1e9, patterns));
+      }
+      all.sort(Comparator.comparing(LoadedNode::lastAccessed).reversed());
+      listed = List.copyOf(all.subList(0, Math.min(maxNodes, all.size())));
+    }
+    MeasuredNodeStore.Totals storeTotals = store.totals();
+    return new WorkerStats(sessions, loaded.size(), nodesWithSessions, stmEvents, observationsProcessed.sum(),
+        patternsLearned.sum(), predictionsGenerated.sum(), store.kind(), storeTotals.operations(),
+        storeTotals.errors(), storeTotals.averageSeconds(), listed);
+  }
+
+  private static int liveExplicitSessions(HostedNode node, Instant now) {
+    int count = 0;
+    for (SessionRecord record : node.sessions.values()) {
+      if (!record.expiredAt(now) && !isImplicit(record.sessionId())) {
+        count++;
       }
     }
     return count;
@@ -451,8 +617,53 @@ public final class ProcessorHost implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a read of the node a call names, after its pending writes. A node this worker has not
+   * taken in is read only when the store holds it; otherwise {@code absent} answers and nothing
+   * is created. A call with an epoch always takes the node in: its epoch is state the fencing
+   * needs.
+   *
+   * @param access whether the read counts as a client access of the node
+   */
+  private <T> CompletableFuture<T> readNode(String nodeId, CallMeta meta, boolean access,
+      Function<HostedNode, T> read, Supplier<T> absent) {
+    String kbId = NodeIds.kbId(nodeId);
+    if (nodes.containsKey(kbId) || meta.epoch() > 0) {
+      return readHosted(nodeFor(nodeId), meta, access, read);
+    }
+    try {
+      return CompletableFuture.supplyAsync(() -> store.contains(kbId), laneExecutor).thenCompose(stored -> stored
+          ? readHosted(nodeFor(nodeId), meta, access, read) : CompletableFuture.completedFuture(absent.get()));
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new HostException(ErrorCode.WORKER_UNAVAILABLE, "worker is shutting down"));
+    }
+  }
+
+  private static <T> CompletableFuture<T> readHosted(HostedNode node, CallMeta meta, boolean access,
+      Function<HostedNode, T> read) {
+    Supplier<T> body = () -> {
+      node.checkEpoch(meta);
+      return read.apply(node);
+    };
+    return access ? node.read(body) : node.quietly(body);
+  }
+
   private HostedNode node(String kbId) {
     return nodes.computeIfAbsent(kbId, id -> new HostedNode(id, options, store, clock, laneExecutor, sessionIndex));
+  }
+
+  /** The node of a raw node id, remembering that id for the node listing. */
+  private HostedNode nodeFor(String nodeId) {
+    HostedNode node = node(NodeIds.kbId(nodeId));
+    node.nameAs(nodeId);
+    return node;
+  }
+
+  private void checkNodeId(String nodeId) {
+    if (nodeId.codePointCount(0, nodeId.length()) > options.limits().maxNodeIdLength()) {
+      throw new HostException(ErrorCode.VALIDATION_ERROR, "node_id is longer than "
+          + options.limits().maxNodeIdLength() + " characters", Map.of("field", "node_id"));
+    }
   }
 
   /** Looks a session up in the loaded nodes or the store (on a lane: may block). */
@@ -477,7 +688,7 @@ public final class ProcessorHost implements AutoCloseable {
         }
       });
       if (!expired.isEmpty()) {
-        node.mutate(CallMeta.NONE, () -> {
+        node.quietly(() -> {
           for (String id : expired) {
             SessionRecord record = node.sessions.get(id);
             if (record != null && record.expiredAt(clock.instant())) {

@@ -113,6 +113,12 @@ public final class MemoryNodeStore implements NodeStore {
   }
 
   @Override
+  public synchronized boolean contains(String kbId) {
+    ensureOpen();
+    return nodes.containsKey(kbId);
+  }
+
+  @Override
   public synchronized List<String> nodeIds() {
     ensureOpen();
     return List.copyOf(new TreeSet<>(nodes.keySet()));

@@ -35,6 +35,14 @@ public interface NodeStore extends AutoCloseable {
   Optional<SessionRecord> session(String sessionId);
 
   /**
+   * Whether the node has durable state (it is in {@link #nodeIds()}). Unlike {@link #load} it
+   * leaves the store's per-node memory alone, so it may run while the node's lane commits: the
+   * worker asks it before reading a node it has not loaded, to answer for an unknown node without
+   * taking it in.
+   */
+  boolean contains(String kbId);
+
+  /**
    * Ids of every node with durable state, sorted, for start-up: a node is listed from its first
    * non-empty commit on, also after a clear-all.
    */

@@ -241,6 +241,18 @@ public final class PostgresNodeStore implements NodeStore {
   }
 
   @Override
+  public boolean contains(String kbId) {
+    try (Connection c = pool.getConnection(); PreparedStatement st = c.prepareStatement(sql.selectMeta)) {
+      st.setString(1, kbId);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw failure("reading node " + kbId, e);
+    }
+  }
+
+  @Override
   public List<String> nodeIds() {
     TreeSet<String> ids = new TreeSet<>();
     try (Connection c = pool.getConnection(); Statement st = c.createStatement();

@@ -193,6 +193,16 @@ public final class RocksDbNodeStore implements NodeStore {
   }
 
   @Override
+  public boolean contains(String kbId) {
+    ensureOpen();
+    try {
+      return db.get(Keys.meta(kbId)) != null;
+    } catch (RocksDBException e) {
+      throw new NodeStoreException("RocksDB read of node " + kbId + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public List<String> nodeIds() {
     ensureOpen();
     TreeSet<String> ids = new TreeSet<>();

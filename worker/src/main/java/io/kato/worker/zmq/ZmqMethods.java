@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kato.common.ErrorCode;
+import io.kato.common.NodeIds;
 import io.kato.common.Timestamps;
 import io.kato.common.json.IssueType;
 import io.kato.common.json.JsonValues;
@@ -62,11 +63,8 @@ final class ZmqMethods {
   /** Extension methods this worker serves. */
   static final List<String> EXTENSION_METHODS = List.of("get_worker_info", "create_session", "get_session",
       "delete_session", "session_exists", "extend_session", "count_sessions", "get_config", "update_config",
-      "observe_sequence", "finalize_training", "acquire_node", "release_node");
-
-  /** Extension methods of §5.4 the host cannot serve yet: answered with UNKNOWN_METHOD + reason. */
-  static final List<String> UNSUPPORTED_METHODS = List.of("get_symbol_affinity",
-      "get_all_symbol_affinities", "get_symbol_stats", "get_node_stats");
+      "observe_sequence", "finalize_training", "get_symbol_affinity", "get_all_symbol_affinities",
+      "get_symbol_stats", "get_node_stats", "acquire_node", "release_node");
 
   /** Default of {@code extend_session}'s {@code ttl_seconds} (the HTTP route's query default). */
   private static final long DEFAULT_EXTEND_TTL = 3600;
@@ -115,13 +113,12 @@ final class ZmqMethods {
     methods.put("update_config", this::updateConfig);
     methods.put("observe_sequence", this::observeSequence);
     methods.put("finalize_training", this::finalizeTraining);
+    methods.put("get_symbol_affinity", this::symbolAffinity);
+    methods.put("get_all_symbol_affinities", this::symbolAffinities);
+    methods.put("get_symbol_stats", this::symbolStats);
+    methods.put("get_node_stats", this::nodeStats);
     methods.put("acquire_node", c -> nodeOwnership(c, "owned"));
     methods.put("release_node", c -> nodeOwnership(c, "released"));
-    for (String name : UNSUPPORTED_METHODS) {
-      methods.put(name, c -> CompletableFuture.failedFuture(new HostException(ErrorCode.UNKNOWN_METHOD,
-          "Method " + c.method() + " is not supported by this worker yet",
-          Map.of("method", c.method(), "reason", "not_implemented"))));
-    }
   }
 
   // ---- entry ----------------------------------------------------------------------------------
@@ -497,9 +494,8 @@ final class ZmqMethods {
 
   private CompletableFuture<Map<String, Object>> sessionExists(ZmqCall c) {
     String sessionId = requireSession(c);
-    // findSessionQuietly hides expired records, so "expired" is always false (accepted by v3, §2.2.5)
-    return host.findSessionQuietly(sessionId).thenApply(found -> result(map("exists", found.isPresent(),
-        "expired", false, "session_id", sessionId)));
+    return host.lookupSession(sessionId).thenApply(found -> result(map("exists", found.exists(),
+        "expired", found.expired(), "session_id", sessionId)));
   }
 
   private CompletableFuture<Map<String, Object>> extendSession(ZmqCall c) {
@@ -624,6 +620,44 @@ final class ZmqMethods {
           body.put("isolated", false);
           return result(body);
         });
+  }
+
+  /** §2.4.6: {@code {"symbol", "affinity": {emotive: sum}, "node_id": <kb_id>}}; unknown symbol → {}. */
+  private CompletableFuture<Map<String, Object>> symbolAffinity(ZmqCall c) {
+    JsonNode symbolNode = c.param("symbol");
+    if (symbolNode == null || !symbolNode.isTextual()) {
+      throw ZmqParams.badRequest("symbol parameter required");
+    }
+    String symbol = symbolNode.textValue();
+    String nodeId = c.nodeId();
+    return host.symbolAffinity(nodeId, symbol, c.meta()).thenApply(affinity ->
+        result(map("symbol", symbol, "affinity", affinity, "node_id", NodeIds.kbId(nodeId))));
+  }
+
+  /** §2.4.4: {@code {"affinities": {symbol: {emotive: sum}}, "node_id": <kb_id>}}. */
+  private CompletableFuture<Map<String, Object>> symbolAffinities(ZmqCall c) {
+    String nodeId = c.nodeId();
+    return host.symbolAffinities(nodeId, c.meta()).thenApply(affinities ->
+        result(map("affinities", affinities, "node_id", NodeIds.kbId(nodeId))));
+  }
+
+  /** §2.4.5: {@code {"symbols": {symbol: {"name", "frequency", "pattern_member_frequency"}}, "node_id"}}. */
+  private CompletableFuture<Map<String, Object>> symbolStats(ZmqCall c) {
+    String nodeId = c.nodeId();
+    return host.symbolStats(nodeId, c.meta()).thenApply(stats -> {
+      LinkedHashMap<String, Object> symbols = new LinkedHashMap<>();
+      for (Processor.SymbolStats symbol : stats) {
+        symbols.put(symbol.name(), map("name", symbol.name(), "frequency", symbol.frequency(),
+            "pattern_member_frequency", symbol.patternMemberFrequency()));
+      }
+      return result(map("symbols", symbols, "node_id", NodeIds.kbId(nodeId)));
+    });
+  }
+
+  private CompletableFuture<Map<String, Object>> nodeStats(ZmqCall c) {
+    return host.nodeStats(c.nodeId(), c.meta()).thenApply(stats -> result(map("node_id", stats.nodeId(),
+        "kb_id", stats.kbId(), "patterns", stats.patterns(), "symbols", stats.symbols(),
+        "sessions", stats.sessions(), "loaded", stats.loaded())));
   }
 
   /** acquire/release: fences and adopts the epoch through nodeStatus (the host has no hand-over yet). */

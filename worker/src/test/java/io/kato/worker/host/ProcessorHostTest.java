@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kato.common.ErrorCode;
 import io.kato.common.json.ParsedObservation;
 import io.kato.engine.NodeDefaults;
+import io.kato.engine.Processor;
 import io.kato.worker.storage.MemoryNodeStore;
 import io.kato.worker.storage.SessionRecord;
 import java.time.Clock;
@@ -172,6 +173,50 @@ class ProcessorHostTest {
     assertThat(await(host.readSession(s, CallMeta.NONE)).state().stm()).containsExactly(List.of("a"), List.of("c"));
   }
 
+  @Test
+  void readsOfUnknownNodesCreateNothingWhileStoredNodesAreReadAfterARestart() {
+    assertThat(await(host.symbolStats("nobody", CallMeta.NONE))).isEmpty();
+    assertThat(await(host.implicitSessionTime("nobody", CallMeta.NONE))).isZero();
+    assertThat(await(host.pattern("nobody", "PTRN|00", CallMeta.NONE))).isEmpty();
+    assertThat(await(host.nodeStats("nobody", CallMeta.NONE)).loaded()).isFalse();
+    assertThat(host.loadedNodes()).isZero();
+    assertThat(store.nodeIds()).isEmpty();
+
+    String s = session("kept");
+    await(host.observe(s, strings("a", "b"), CallMeta.NONE));
+    String name = await(host.learn(s, CallMeta.NONE)).patternName();
+    host.close();
+    host = new ProcessorHost(HostOptions.defaults(), store, clock); // a restart on the same store
+    assertThat(host.loadedNodes()).isZero();
+    assertThat(await(host.symbolStats("kept", CallMeta.NONE))).extracting(Processor.SymbolStats::name)
+        .containsExactly("a", "b");
+    assertThat(await(host.pattern("kept", name, CallMeta.NONE))).isPresent();
+    assertThat(host.loadedNodes()).isEqualTo(1);
+    // an epoch is node state the fencing needs: such a read takes the node in even when unknown
+    assertThat(await(host.nodeStatus("fenced", new CallMeta(4, ""))).epoch()).isEqualTo(4);
+    assertThat(host.loadedNodes()).isEqualTo(2);
+  }
+
+  @Test
+  void theActivityCountersCountWhatWasDone() {
+    String s = session("counted");
+    await(host.observe(s, strings("a"), CallMeta.NONE));
+    await(host.learn(s, CallMeta.NONE)); // one symbol: no pattern
+    await(host.observe(s, strings("a", "b"), CallMeta.NONE));
+    await(host.observe(s, strings("c"), new CallMeta(0, "once")));
+    await(host.observe(s, strings("c"), new CallMeta(0, "once"))); // a retry: not counted again
+    await(host.learn(s, CallMeta.NONE));
+    await(host.observeSequence(s, List.of(new ProcessorHost.SequenceItem(strings("x", "y"), null),
+        new ProcessorHost.SequenceItem(strings("z"), null)), true, false, false, CallMeta.NONE));
+    await(host.predictions(s, CallMeta.NONE));
+    ProcessorHost.WorkerStats stats = await(host.workerStats(10));
+    assertThat(stats.observationsProcessed()).isEqualTo(5);
+    assertThat(stats.patternsLearned()).as("the one-symbol learns store nothing").isEqualTo(2);
+    assertThat(stats.predictionsGenerated()).isEqualTo(1);
+    assertThat(stats.storeOperations()).isPositive();
+    assertThat(stats.storeErrors()).isZero();
+  }
+
   /** A real in-memory store whose commits wait for a gate: a slow disk, to fill a node's queue. */
   static final class GatedStore implements io.kato.worker.storage.NodeStore {
     final MemoryNodeStore delegate = new MemoryNodeStore();
@@ -200,6 +245,11 @@ class ProcessorHostTest {
     @Override
     public java.util.Optional<SessionRecord> session(String sessionId) {
       return delegate.session(sessionId);
+    }
+
+    @Override
+    public boolean contains(String kbId) {
+      return delegate.contains(kbId);
     }
 
     @Override

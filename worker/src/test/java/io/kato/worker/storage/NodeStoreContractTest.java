@@ -71,6 +71,7 @@ abstract class NodeStoreContractTest {
   void unknownNodeLoadsEmpty() {
     assertThat(Canonical.of(store.load("nobody"))).isEqualTo(Canonical.of(NodeSnapshot.empty()));
     assertThat(store.nodeIds()).isEmpty();
+    assertThat(store.contains("nobody")).isFalse();
     assertThat(store.session("session-none")).isEmpty();
     assertThat(store.kind()).isNotBlank();
   }
@@ -112,6 +113,7 @@ abstract class NodeStoreContractTest {
     restart();
     assertThat(Canonical.of(store.load("kb-durable"))).isEqualTo(Canonical.of(before));
     assertThat(store.nodeIds()).isEqualTo(ids);
+    assertThat(store.contains("kb-durable")).isTrue();
     assertThat(store.session("r1")).isPresent();
   }
 
@@ -149,6 +151,8 @@ abstract class NodeStoreContractTest {
     assertThat(Canonical.of(store.load("a|b"))).isEqualTo(Canonical.of(untouched));
     assertThat(store.load("b").patterns()).hasSize(1);
     assertThat(store.nodeIds()).containsExactly("a", "a|b", "b");
+    assertThat(store.contains("a|b")).isTrue();
+    assertThat(store.contains("a|")).as("no prefix matches").isFalse();
   }
 
   @Test
@@ -161,6 +165,8 @@ abstract class NodeStoreContractTest {
     assertThat(Canonical.of(store.session("session-2").orElseThrow())).isEqualTo(Canonical.of(two));
     assertThat(store.load("kb-1").sessions()).extracting(SessionRecord::sessionId).containsExactly("session-1");
     assertThat(store.nodeIds()).containsExactly("kb-1", "kb-2");
+    assertThat(store.contains("kb-1")).as("a node with sessions only is stored").isTrue();
+    assertThat(store.contains("kb-3")).isFalse();
 
     SessionRecord extended = one.withExpiry(one.expiresAt().plusSeconds(60));
     store.commit("kb-1", NodeChanges.sessions(List.of(extended), List.of()));
@@ -184,6 +190,7 @@ abstract class NodeStoreContractTest {
   void emptyCommitChangesNothing() {
     store.commit("kb", NodeChanges.sessions(List.of(), List.of()));
     assertThat(store.nodeIds()).isEmpty();
+    assertThat(store.contains("kb")).isFalse();
   }
 
   @Test

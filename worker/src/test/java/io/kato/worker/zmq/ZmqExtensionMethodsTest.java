@@ -36,8 +36,8 @@ class ZmqExtensionMethodsTest extends ZmqFixture {
     assertThat(keys(info)).containsExactly("worker_id", "protocol_version", "methods", "nodes_loaded", "capacity");
     assertThat(info.get("protocol_version").intValue()).isEqualTo(1);
     assertThat(texts(info.get("methods"))).contains("ping", "observe", "gene_change", "change_gene",
-        "create_session", "observe_sequence", "acquire_node", "finalize_training")
-        .doesNotContain("get_symbol_stats");
+        "create_session", "observe_sequence", "acquire_node", "finalize_training", "get_symbol_stats",
+        "get_symbol_affinity", "get_all_symbol_affinities", "get_node_stats", "session_exists");
     assertThat(info.get("nodes_loaded").isInt()).isTrue();
     assertThat(info.get("capacity").intValue()).isEqualTo(100);
   }
@@ -303,12 +303,51 @@ class ZmqExtensionMethodsTest extends ZmqFixture {
   }
 
   @Test
-  void unsupportedMethodsSayWhy() {
-    for (String method : ZmqMethods.UNSUPPORTED_METHODS) {
-      JsonNode reply = error("UNKNOWN_METHOD", 400, method, map("node_id", "n"));
-      assertThat(reply.get("message").textValue()).isEqualTo("Method " + method + " is not supported by this worker yet");
-      assertThat(reply.get("details").get("reason").textValue()).isEqualTo("not_implemented");
-    }
+  void sessionExistsReportsAnExpiredRecordOnce() throws Exception {
+    String sid = result("create_session", map("node_id", "n", "ttl_seconds", 1)).get("session_id").textValue();
+    Thread.sleep(1100); // past the 1 s TTL; the sweeper (every 30 s) has not run
+    assertThat(result("session_exists", map("session_id", sid)).toString())
+        .isEqualTo("{\"exists\":false,\"expired\":true,\"session_id\":\"" + sid + "\"}");
+    assertThat(result("session_exists", map("session_id", sid)).toString())
+        .isEqualTo("{\"exists\":false,\"expired\":false,\"session_id\":\"" + sid + "\"}");
+  }
+
+  @Test
+  void symbolStatsAndAffinities() {
+    String kbId = io.kato.common.NodeIds.kbId("sym");
+    String a = result("create_session", map("node_id", "sym")).get("session_id").textValue();
+    ok("observe", map("strings", List.of("alpha", "beta"), "emotives", map("energy", 10.0)), "session_id", a);
+    ok("learn", Map.of(), "session_id", a);
+    String b = result("create_session", map("node_id", "sym")).get("session_id").textValue();
+    ok("observe", map("strings", List.of("alpha", "gamma"), "emotives", map("trust", 5.0)), "session_id", b);
+    ok("learn", Map.of(), "session_id", b);
+
+    assertThat(result("get_symbol_stats", map("node_id", "sym")).toString()).isEqualTo("{\"symbols\":{"
+        + "\"alpha\":{\"name\":\"alpha\",\"frequency\":2,\"pattern_member_frequency\":2},"
+        + "\"beta\":{\"name\":\"beta\",\"frequency\":1,\"pattern_member_frequency\":1},"
+        + "\"gamma\":{\"name\":\"gamma\",\"frequency\":1,\"pattern_member_frequency\":1}},"
+        + "\"node_id\":\"" + kbId + "\"}");
+    assertThat(result("get_all_symbol_affinities", Map.of(), "node_id", "sym").toString()).isEqualTo(
+        "{\"affinities\":{\"alpha\":{\"energy\":10.0,\"trust\":5.0},\"beta\":{\"energy\":10.0},"
+        + "\"gamma\":{\"trust\":5.0}},\"node_id\":\"" + kbId + "\"}");
+    assertThat(result("get_symbol_affinity", map("node_id", "sym", "symbol", "gamma")).toString())
+        .isEqualTo("{\"symbol\":\"gamma\",\"affinity\":{\"trust\":5.0},\"node_id\":\"" + kbId + "\"}");
+    assertThat(result("get_symbol_affinity", map("node_id", "sym", "symbol", "zzz")).get("affinity").toString())
+        .isEqualTo("{}");
+    assertThat(error("BAD_REQUEST", 400, "get_symbol_affinity", map("node_id", "sym")).get("message").textValue())
+        .isEqualTo("symbol parameter required");
+    assertThat(result("get_node_stats", map("node_id", "sym")).toString()).isEqualTo("{\"node_id\":\"sym\","
+        + "\"kb_id\":\"" + kbId + "\",\"patterns\":2,\"symbols\":3,\"sessions\":2,\"loaded\":true}");
+
+    // an unknown node is empty and not loaded by the reads
+    int loaded = result("get_worker_info", Map.of()).get("nodes_loaded").intValue();
+    assertThat(result("get_symbol_stats", map("node_id", "nobody")).get("symbols").toString()).isEqualTo("{}");
+    assertThat(result("get_all_symbol_affinities", map("node_id", "nobody")).get("affinities").toString())
+        .isEqualTo("{}");
+    assertThat(result("get_node_stats", map("node_id", "nobody")).toString()).isEqualTo("{\"node_id\":\"nobody\","
+        + "\"kb_id\":\"" + io.kato.common.NodeIds.kbId("nobody")
+        + "\",\"patterns\":0,\"symbols\":0,\"sessions\":0,\"loaded\":false}");
+    assertThat(result("get_worker_info", Map.of()).get("nodes_loaded").intValue()).isEqualTo(loaded);
   }
 
   @Test

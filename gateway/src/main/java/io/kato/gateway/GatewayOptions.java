@@ -1,0 +1,32 @@
+package io.kato.gateway;
+
+import io.kato.common.Limits;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of one gateway process (API.md §3.7), resolved from defaults, environment and flags
+ * by {@link GatewayCommand}.
+ *
+ * @param staticWorkers gRPC workers given on the command line, {@code id=host:port}; they are
+ *     registered at start like self-registered workers and age the same way
+ */
+public record GatewayOptions(
+    String host,
+    int port,
+    String serviceName,
+    String defaultNode,
+    Limits limits,
+    Duration heartbeatInterval,
+    int heartbeatMisses,
+    Duration grpcDeadline,
+    boolean sessionAutoCreate,
+    boolean exposeRouting,
+    boolean corsEnabled,
+    List<String> staticWorkers) {
+
+  public static GatewayOptions defaults(int port) {
+    return new GatewayOptions("0.0.0.0", port, "kato", "default_node", Limits.DEFAULTS, Duration.ofSeconds(1), 5,
+        Duration.ofSeconds(10), false, true, true, List.of());
+  }
+}

@@ -1,0 +1,178 @@
+package io.kato.gateway;
+
+import io.kato.gateway.http.AdminRoutes;
+import io.kato.gateway.http.EventHub;
+import io.kato.gateway.http.GatewayHttp;
+import io.kato.gateway.http.HttpSupport;
+import io.kato.gateway.http.MetricSeries;
+import io.kato.gateway.http.MonitoringRoutes;
+import io.kato.gateway.http.NodeRoutes;
+import io.kato.gateway.http.RequestMetrics;
+import io.kato.gateway.http.SessionRoutes;
+import io.kato.gateway.registry.RegistryGrpcEndpoint;
+import io.kato.gateway.registry.Worker;
+import io.kato.gateway.registry.WorkerRegistry;
+import io.kato.gateway.routing.NodeCalls;
+import io.kato.gateway.routing.NodePlacement;
+import io.kato.gateway.routing.SessionDirectory;
+import io.kato.gateway.transport.CallContext;
+import io.kato.gateway.transport.GrpcTransport;
+import io.kato.gateway.transport.WorkerTransport;
+import io.kato.proto.v1.RegisterRequest;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.server.GrpcServer;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway process: the HTTP API and the {@code kato.v1.Registry} gRPC service on one port
+ * (gRPC requests are told apart by their content type), the worker registry with its lease
+ * timer, and the gRPC client every worker call goes through.
+ */
+public final class GatewayServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+  private final Vertx vertx;
+  private final HttpServer server;
+  private final WorkerRegistry registry;
+
+  private GatewayServer(Vertx vertx, HttpServer server, WorkerRegistry registry) {
+    this.vertx = vertx;
+    this.server = server;
+    this.registry = registry;
+  }
+
+  public static GatewayServer start(GatewayOptions options) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return startOn(vertx, options);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  private static GatewayServer startOn(Vertx vertx, GatewayOptions options) {
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    GrpcClient grpcClient = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true)
+            .setMaxMessageSize(options.limits().maxMessageBytes() + 64 * 1024L),
+        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+            .setHttp2MultiplexingLimit(1000));
+    WorkerRegistry registry = new WorkerRegistry(r -> transport(grpcClient, r), options.heartbeatInterval(),
+        options.heartbeatMisses(), Clock.systemUTC());
+    NodePlacement placement = new NodePlacement(registry, System::currentTimeMillis);
+    SessionDirectory directory = new SessionDirectory(registry, 200_000, 2000);
+    HttpSupport http = new HttpSupport(options, new NodeCalls(placement), directory);
+    RequestMetrics metrics = new RequestMetrics();
+    MetricSeries series = new MetricSeries();
+    EventHub events = new EventHub();
+    MonitoringRoutes monitoring = new MonitoringRoutes(http, registry, metrics, series, meters, events);
+    GatewayHttp gatewayHttp = new GatewayHttp(vertx, http, metrics, series, meters, events, monitoring,
+        new SessionRoutes(http, events, metrics), new NodeRoutes(http, metrics),
+        new AdminRoutes(http, registry, placement));
+
+    GrpcServer grpc = GrpcServer.server(vertx);
+    grpc.addService(new RegistryGrpcEndpoint(registry));
+    HttpServerOptions serverOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
+        .setMaxInitialLineLength(8 * 1024).setMaxHeaderSize(16 * 1024)
+        .setMaxWebSocketMessageSize(options.limits().maxMessageBytes())
+        .setMaxWebSocketFrameSize(options.limits().maxMessageBytes());
+    var router = gatewayHttp.router();
+    HttpServer server = vertx.createHttpServer(serverOptions)
+        .invalidRequestHandler(gatewayHttp.invalidRequestHandler())
+        .requestHandler(request -> {
+          String type = request.getHeader("content-type");
+          if (type != null && type.startsWith("application/grpc")) {
+            grpc.handle(request);
+          } else {
+            router.handle(request);
+          }
+        });
+    try {
+      server.listen().await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("gateway HTTP server did not start within 30 s", e);
+    }
+
+    for (String entry : options.staticWorkers()) {
+      int eq = entry.indexOf('=');
+      String id = eq > 0 ? entry.substring(0, eq) : "worker-" + entry.replace(':', '-');
+      String address = eq > 0 ? entry.substring(eq + 1) : entry;
+      registry.register(RegisterRequest.newBuilder().setWorkerId(id).setTransport("grpc").setGrpcAddress(address)
+          .build(), true);
+    }
+    Map<String, Integer> pingFailures = new ConcurrentHashMap<>();
+    vertx.setPeriodic(options.heartbeatInterval().toMillis(), t -> {
+      registry.tick();
+      pingStaticWorkers(registry, pingFailures);
+    });
+    vertx.setPeriodic(1000, t -> monitoring.refreshSessionCount());
+    vertx.setPeriodic(10_000, t -> vertx.executeBlocking(() -> {
+      monitoring.sampleResources();
+      return null;
+    }));
+    LOG.info("kato gateway listening: port={} host={} static_workers={}", server.actualPort(), options.host(),
+        options.staticWorkers().size());
+    return new GatewayServer(vertx, server, registry);
+  }
+
+  private static WorkerTransport transport(GrpcClient client, RegisterRequest r) {
+    if ("zmq".equals(r.getTransport())) {
+      throw new io.kato.gateway.registry.RegistryException(io.kato.common.ErrorCode.VALIDATION_ERROR,
+          "transport zmq is not supported by this gateway build yet");
+    }
+    return new GrpcTransport(client, r.getGrpcAddress());
+  }
+
+  /** Static workers have no heartbeat of their own: a cheap call stands in for it. */
+  private static void pingStaticWorkers(WorkerRegistry registry, Map<String, Integer> failures) {
+    for (Worker w : registry.all()) {
+      if (!w.isStaticWorker()) {
+        continue;
+      }
+      w.transport().workerStats(0, new CallContext(0, "", null, 1000)).onComplete(done -> {
+        int failed = done.succeeded() ? 0 : failures.merge(w.workerId(), 1, Integer::sum);
+        if (done.succeeded()) {
+          failures.remove(w.workerId());
+        }
+        registry.pinged(w.workerId(), done.succeeded(), failed);
+      });
+    }
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public WorkerRegistry registry() {
+    return registry;
+  }
+
+  public List<Worker> workers() {
+    return registry.all();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close().await(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+      LOG.warn("gateway HTTP server did not close cleanly: {}", e.toString());
+    }
+    vertx.close().await();
+  }
+}

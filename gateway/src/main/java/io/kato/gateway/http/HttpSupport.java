@@ -1,0 +1,238 @@
+package io.kato.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kato.common.ErrorCode;
+import io.kato.common.json.JsonBodies;
+import io.kato.common.json.JsonValues;
+import io.kato.common.json.RequestValidationException;
+import io.kato.common.json.ValidationIssue;
+import io.kato.gateway.GatewayOptions;
+import io.kato.gateway.registry.Worker;
+import io.kato.gateway.routing.NodeCalls;
+import io.kato.gateway.routing.SessionDirectory;
+import io.kato.gateway.transport.CallContext;
+import io.kato.gateway.transport.WorkerCallException;
+import io.kato.gateway.transport.WorkerTransport;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every route handler shares: reading bodies by the rules of API.md §1.2, resolving the
+ * node of node-scoped routes (§1.9), calling the node's owner, and answering with a body or the
+ * one error format, applying the retry-safety rules of §1.4.4 to worker failures.
+ */
+public final class HttpSupport {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpSupport.class);
+  static final String TRACE_ID = "kato.traceId";
+  static final String SESSION = "kato.session";
+
+  private final GatewayOptions options;
+  private final NodeCalls calls;
+  private final SessionDirectory sessions;
+
+  public HttpSupport(GatewayOptions options, NodeCalls calls, SessionDirectory sessions) {
+    this.options = options;
+    this.calls = calls;
+    this.sessions = sessions;
+  }
+
+  public GatewayOptions options() {
+    return options;
+  }
+
+  public SessionDirectory sessions() {
+    return sessions;
+  }
+
+  // ---- bodies ---------------------------------------------------------------------------------
+
+  /**
+   * The JSON body; null when it is empty and not required.
+   *
+   * @throws ApiError 422 for a non-JSON content type, a missing required body or malformed JSON
+   */
+  public JsonNode body(RoutingContext ctx, boolean required) {
+    Buffer raw = ctx.body().buffer();
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && !isJson(type)) {
+      String text = raw == null ? "" : raw.toString();
+      throw ApiError.validation(List.of(new ValidationIssue("model_attributes_type", List.of("body"),
+          "Input should be a valid dictionary or object to extract fields from", text, null)));
+    }
+    if (raw == null || raw.length() == 0) {
+      if (required) {
+        throw ApiError.validation(List.of(new ValidationIssue("missing", List.of("body"), "Field required", null,
+            null)));
+      }
+      return null;
+    }
+    try {
+      return JsonBodies.parse(raw.getBytes(), List.of("body"));
+    } catch (RequestValidationException e) {
+      throw ApiError.validation(e.issues());
+    }
+  }
+
+  /** The body when the route takes one optionally and must ignore anything unparseable. */
+  public JsonNode optionalBody(RoutingContext ctx) {
+    try {
+      return body(ctx, false);
+    } catch (ApiError e) {
+      return null;
+    }
+  }
+
+  private static boolean isJson(String contentType) {
+    String media = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    return media.isEmpty() || media.equals("application/json")
+        || (media.startsWith("application/") && media.endsWith("+json"));
+  }
+
+  // ---- nodes ----------------------------------------------------------------------------------
+
+  /**
+   * The node of a node-scoped route (§1.9): query {@code node_id} (and {@code processor_id} on
+   * seed routes), header {@code x-test-id} with the {@code test_} prefix rule, {@code X-Node-ID},
+   * then {@code PROCESSOR_ID} or {@code default_node}.
+   */
+  public String node(RoutingContext ctx, boolean acceptProcessorId) {
+    String q = ctx.request().getParam("node_id");
+    if (q == null && acceptProcessorId) {
+      q = ctx.request().getParam("processor_id");
+    }
+    if (q != null) {
+      return q;
+    }
+    String testId = ctx.request().getHeader("x-test-id");
+    if (testId != null) {
+      return testId.startsWith("test_") ? testId : "test_" + testId;
+    }
+    String nodeHeader = ctx.request().getHeader("X-Node-ID");
+    if (nodeHeader != null) {
+      return nodeHeader;
+    }
+    return options.defaultNode();
+  }
+
+  // ---- calls ----------------------------------------------------------------------------------
+
+  public CallContext callContext(RoutingContext ctx) {
+    return new CallContext(0, "gw-" + UUID.randomUUID().toString().replace("-", ""), traceId(ctx),
+        options.grpcDeadline().toMillis());
+  }
+
+  public static String traceId(RoutingContext ctx) {
+    return ctx.get(TRACE_ID);
+  }
+
+  /** Runs a call on the node's owner; the serving worker is exposed as {@code X-Kato-Worker}. */
+  public <T> Future<T> onNode(RoutingContext ctx, String nodeId,
+      BiFunction<WorkerTransport, CallContext, Future<T>> operation) {
+    return calls.call(nodeId, callContext(ctx), operation).map(served -> {
+      Worker worker = served.worker();
+      if (options.exposeRouting() && !ctx.response().headWritten()) {
+        ctx.response().putHeader("X-Kato-Worker", worker.workerId());
+      }
+      return served.result();
+    });
+  }
+
+  // ---- answers --------------------------------------------------------------------------------
+
+  public void ok(RoutingContext ctx, JsonNode body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    try {
+      ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+          .end(Buffer.buffer(JsonValues.mapper().writeValueAsBytes(body)));
+    } catch (Exception e) {
+      fail(ctx, e, false);
+    }
+  }
+
+  /** Answers a future's body, or its failure; {@code mutation} selects the retry-safety rules. */
+  public void reply(RoutingContext ctx, Future<? extends JsonNode> body, boolean mutation) {
+    body.onComplete(done -> {
+      if (done.succeeded()) {
+        ok(ctx, done.result());
+      } else {
+        fail(ctx, done.cause(), mutation);
+      }
+    });
+  }
+
+  public void fail(RoutingContext ctx, Throwable failure, boolean mutation) {
+    ApiError error = toApiError(ctx, failure, mutation);
+    send(ctx, error);
+  }
+
+  public void send(RoutingContext ctx, ApiError error) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    int status = ErrorBodies.status(error.code());
+    if (status == 503 || status == 429) {
+      ctx.response().putHeader("Retry-After", "1");
+    }
+    try {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+          .end(Buffer.buffer(JsonValues.mapper().writeValueAsBytes(ErrorBodies.body(error, traceId(ctx)))));
+    } catch (Exception e) {
+      ctx.response().setStatusCode(500).end();
+    }
+  }
+
+  private ApiError toApiError(RoutingContext ctx, Throwable failure, boolean mutation) {
+    if (failure instanceof ApiError) {
+      return (ApiError) failure;
+    }
+    if (failure instanceof RequestValidationException) {
+      return ApiError.validation(((RequestValidationException) failure).issues());
+    }
+    if (failure instanceof WorkerCallException) {
+      WorkerCallException e = (WorkerCallException) failure;
+      switch (e.outcome()) {
+        case REJECTED:
+          if (e.code() == ErrorCode.SESSION_NOT_FOUND) {
+            String sessionId = e.details().path("session_id").asText(ctx.pathParam("session_id"));
+            if (sessionId != null) {
+              sessions.forget(sessionId);
+              return ApiError.sessionNotFound(sessionId);
+            }
+          }
+          if (e.code() == ErrorCode.VALIDATION_ERROR) {
+            String field = e.details().path("field").asText("body");
+            return ApiError.validation(List.of(new ValidationIssue("value_error", List.of("body", field),
+                e.getMessage(), null, null)));
+          }
+          return ErrorBodies.fromWorker(e.code(), e.getMessage(), e.details());
+        case NOT_APPLIED:
+          return ApiError.of(e.code() == ErrorCode.OVERLOADED ? ErrorCode.OVERLOADED : ErrorCode.WORKER_UNAVAILABLE,
+              e.getMessage());
+        default:
+          if (!mutation) {
+            return ApiError.of(e.code() == ErrorCode.WORKER_ERROR ? ErrorCode.WORKER_ERROR : ErrorCode.GATEWAY_TIMEOUT,
+                e.getMessage());
+          }
+          if (ctx.request().getHeader("Idempotency-Key") != null) {
+            return ApiError.of(ErrorCode.GATEWAY_TIMEOUT, e.getMessage());
+          }
+          ObjectNode details = JsonNodeFactory.instance.objectNode().put("outcome", "unknown");
+          return ApiError.of(ErrorCode.INTERNAL_ERROR, "The worker did not confirm the request: " + e.getMessage(),
+              details);
+      }
+    }
+    LOG.error("unhandled failure: trace_id={} path={}", traceId(ctx), ctx.request().path(), failure);
+    return ApiError.of(ErrorCode.INTERNAL_ERROR, "Internal Server Error");
+  }
+
+}

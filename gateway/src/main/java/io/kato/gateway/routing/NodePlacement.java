@@ -1,0 +1,144 @@
+package io.kato.gateway.routing;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kato.common.NodeIds;
+import io.kato.gateway.registry.Worker;
+import io.kato.gateway.registry.WorkerRegistry;
+import io.kato.gateway.registry.WorkerState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Which worker owns each node (keyed by kb_id, API.md §6.4), with its epoch.
+ *
+ * <p>A node keeps its owner while that owner serves (sticky: its knowledge base is there).
+ * Otherwise the new owner is, in order: the pinned worker; a worker whose own store holds the
+ * node (declared at registration, so a restarted gateway finds every stored node again); a
+ * worker listing the node id among its static {@code processors}; the rendezvous winner over
+ * live, non-exclusive workers. Each new assignment gets an epoch above the previous one and above
+ * the wall clock in milliseconds, so it also outranks assignments made before a gateway restart.
+ */
+public final class NodePlacement {
+  private record Assignment(String workerId, long epoch) {}
+
+  private final WorkerRegistry registry;
+  private final LongSupplier clockMillis;
+  private final ConcurrentHashMap<String, Assignment> assignments = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, String> pins = new ConcurrentHashMap<>();
+
+  public NodePlacement(WorkerRegistry registry, LongSupplier clockMillis) {
+    this.registry = registry;
+    this.clockMillis = clockMillis;
+  }
+
+  /** The node's owner, assigning one when needed; empty when no worker can take it. */
+  public Optional<Placement> place(String nodeId) {
+    String kbId = NodeIds.kbId(nodeId);
+    boolean[] unavailable = {false};
+    Assignment assignment = assignments.compute(kbId, (key, old) -> {
+      if (old != null) {
+        Optional<Worker> owner = registry.get(old.workerId);
+        if (owner.isPresent() && owner.get().state().serves() && pinAllows(key, old.workerId)) {
+          return old;
+        }
+      }
+      Worker chosen = choose(nodeId, key);
+      if (chosen == null) {
+        // keep the stale assignment: its epoch is the floor of the next one
+        unavailable[0] = true;
+        return old;
+      }
+      return new Assignment(chosen.workerId(), nextEpoch(old));
+    });
+    if (assignment == null || unavailable[0]) {
+      return Optional.empty();
+    }
+    return registry.get(assignment.workerId).map(w -> new Placement(kbId, w, assignment.epoch));
+  }
+
+  /** After a worker fenced {@code stale}: the same owner with a newer epoch. */
+  public Optional<Placement> refresh(String nodeId, long stale) {
+    String kbId = NodeIds.kbId(nodeId);
+    assignments.computeIfPresent(kbId, (key, old) -> old.epoch <= stale ? new Assignment(old.workerId, nextEpoch(old))
+        : old);
+    return place(nodeId);
+  }
+
+  /** The current assignment without creating one (GET /nodes/{id}). */
+  public ObjectNode describe(String nodeId) {
+    String kbId = NodeIds.kbId(nodeId);
+    Assignment a = assignments.get(kbId);
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("node_id", nodeId);
+    o.put("kb_id", kbId);
+    boolean assigned = a != null && registry.get(a.workerId).map(w -> w.state().serves()).orElse(false);
+    if (assigned) {
+      o.put("worker_id", a.workerId);
+      o.put("epoch", a.epoch);
+    } else {
+      o.putNull("worker_id");
+      o.putNull("epoch");
+    }
+    o.put("pinned", pins.containsKey(kbId));
+    o.put("state", assigned ? "assigned" : "unassigned");
+    return o;
+  }
+
+  public void pin(String nodeId, String workerId) {
+    pins.put(NodeIds.kbId(nodeId), workerId);
+  }
+
+  public void unpin(String nodeId) {
+    pins.remove(NodeIds.kbId(nodeId));
+  }
+
+  /** Nodes currently assigned to each worker. */
+  public Map<String, Long> nodeCounts() {
+    Map<String, Long> counts = new ConcurrentHashMap<>();
+    assignments.values().forEach(a -> counts.merge(a.workerId, 1L, Long::sum));
+    return counts;
+  }
+
+  private boolean pinAllows(String kbId, String workerId) {
+    String pinned = pins.get(kbId);
+    return pinned == null || pinned.equals(workerId);
+  }
+
+  private Worker choose(String nodeId, String kbId) {
+    String pinned = pins.get(kbId);
+    if (pinned != null) {
+      return registry.get(pinned).filter(w -> w.state().serves()).orElse(null);
+    }
+    List<Worker> holders = new ArrayList<>();
+    List<Worker> statics = new ArrayList<>();
+    List<Worker> eligible = new ArrayList<>();
+    for (Worker w : registry.serving()) {
+      if (w.hostsKb(kbId)) {
+        holders.add(w);
+      }
+      if (w.processors().contains(nodeId)) {
+        statics.add(w);
+      }
+      if (w.state() == WorkerState.LIVE && !w.exclusive()) {
+        eligible.add(w);
+      }
+    }
+    if (!holders.isEmpty()) {
+      return Rendezvous.owner(holders, kbId);
+    }
+    if (!statics.isEmpty()) {
+      return Rendezvous.owner(statics, kbId);
+    }
+    return Rendezvous.owner(eligible, kbId);
+  }
+
+  private long nextEpoch(Assignment old) {
+    long floor = old == null ? 0 : old.epoch + 1;
+    return Math.max(floor, clockMillis.getAsLong());
+  }
+}
