@@ -49,11 +49,26 @@ public final class GatewayServer implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
   private final WorkerRegistry registry;
+  private final io.vertx.ext.web.Router router;
 
-  private GatewayServer(Vertx vertx, HttpServer server, WorkerRegistry registry) {
+  private GatewayServer(Vertx vertx, HttpServer server, WorkerRegistry registry, io.vertx.ext.web.Router router) {
     this.vertx = vertx;
     this.server = server;
     this.registry = registry;
+    this.router = router;
+  }
+
+  /** {@code METHOD path} of every method-specific route, in the OpenAPI path syntax. */
+  public List<String> routes() {
+    List<String> out = new java.util.ArrayList<>();
+    for (var route : router.getRoutes()) {
+      if (route.getPath() == null || route.methods() == null || route.methods().isEmpty()) {
+        continue;
+      }
+      String path = route.getPath().replaceAll(":([a-z_]+)", "{$1}");
+      route.methods().forEach(m -> out.add(m.name() + " " + path));
+    }
+    return out;
   }
 
   public static GatewayServer start(GatewayOptions options) {
@@ -76,12 +91,13 @@ public final class GatewayServer implements AutoCloseable {
         options.heartbeatMisses(), Clock.systemUTC());
     NodePlacement placement = new NodePlacement(registry, System::currentTimeMillis);
     SessionDirectory directory = new SessionDirectory(registry, 200_000, 2000);
-    HttpSupport http = new HttpSupport(options, new NodeCalls(placement), directory);
+    NodeCalls calls = new NodeCalls(placement);
+    HttpSupport http = new HttpSupport(options, calls, directory);
     RequestMetrics metrics = new RequestMetrics();
     MetricSeries series = new MetricSeries();
     EventHub events = new EventHub();
     MonitoringRoutes monitoring = new MonitoringRoutes(http, registry, metrics, series, meters, events);
-    GatewayHttp gatewayHttp = new GatewayHttp(vertx, http, metrics, series, meters, events, monitoring,
+    GatewayHttp gatewayHttp = new GatewayHttp(vertx, http, calls, metrics, series, meters, events, monitoring,
         new SessionRoutes(http, events, metrics), new NodeRoutes(http, metrics),
         new AdminRoutes(http, registry, placement));
 
@@ -127,7 +143,7 @@ public final class GatewayServer implements AutoCloseable {
     }));
     LOG.info("kato gateway listening: port={} host={} static_workers={}", server.actualPort(), options.host(),
         options.staticWorkers().size());
-    return new GatewayServer(vertx, server, registry);
+    return new GatewayServer(vertx, server, registry, router);
   }
 
   private static WorkerTransport transport(GrpcClient client, RegisterRequest r) {

@@ -3,6 +3,7 @@ package io.kato.gateway.http;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.kato.common.ErrorCode;
 import io.kato.common.json.JsonValues;
+import io.kato.gateway.routing.NodeCalls;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
@@ -33,7 +34,8 @@ public final class GatewayHttp {
   private final MonitoringRoutes monitoring;
   private final Router router;
 
-  public GatewayHttp(io.vertx.core.Vertx vertx, HttpSupport http, RequestMetrics metrics, MetricSeries series,
+  public GatewayHttp(io.vertx.core.Vertx vertx, HttpSupport http, NodeCalls calls, RequestMetrics metrics,
+      MetricSeries series,
       MeterRegistry meters, EventHub events, MonitoringRoutes monitoring, SessionRoutes sessions, NodeRoutes nodes,
       AdminRoutes admin) {
     this.http = http;
@@ -45,6 +47,7 @@ public final class GatewayHttp {
     this.router = Router.router(vertx);
     router.route().handler(this::prepare);
     router.get("/ws/events").handler(this::eventStream);
+    router.get("/ws").handler(new SessionSocket(http, calls, metrics)::handle);
     // the body is read (and its size limited) before the session check, which may wait for workers
     router.route().handler(BodyHandler.create(false).setBodyLimit(http.options().limits().maxMessageBytes()));
     router.route().handler(new SessionCheck(http)::handle);
@@ -53,6 +56,8 @@ public final class GatewayHttp {
     nodes.register(router);
     admin.register(router);
     OpenApiRoutes.register(router, http);
+    // last: /{processor_id}/... must not shadow any other route
+    new LegacyRoutes(http).register(router);
     router.errorHandler(404, ctx -> http.send(ctx, ApiError.of(ErrorCode.NOT_FOUND, "Not Found")));
     router.errorHandler(405, ctx -> http.send(ctx, ApiError.of(ErrorCode.METHOD_NOT_ALLOWED, "Method Not Allowed")));
     router.errorHandler(413, ctx -> http.send(ctx, ApiError.of(ErrorCode.PAYLOAD_TOO_LARGE,

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.grpc.Status;
 import io.kato.common.NodeIds;
 import io.kato.common.json.ParsedObservation;
@@ -126,7 +125,7 @@ class GatewayRegistrationTest {
       port = socket.getLocalPort();
     }
     Logger logger = (Logger) LoggerFactory.getLogger(GatewayRegistration.class);
-    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    ConcurrentListAppender log = new ConcurrentListAppender();
     log.start();
     logger.addAppender(log);
     MemoryNodeStore store = new MemoryNodeStore();
@@ -188,6 +187,16 @@ class GatewayRegistrationTest {
         "http://gw:8000/path")) {
       assertThatThrownBy(() -> GatewayRegistration.Address.parse(bad)).as(bad)
           .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  /** Logback's ListAppender uses a plain ArrayList, which the registration thread appends to while we read. */
+  private static final class ConcurrentListAppender extends ch.qos.logback.core.AppenderBase<ILoggingEvent> {
+    final java.util.List<ILoggingEvent> list = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    protected void append(ILoggingEvent event) {
+      list.add(event);
     }
   }
 }
