@@ -52,7 +52,7 @@ public final class GatewayRegistration implements AutoCloseable {
     public static Options of(String gateway, String workerId, String grpcAddress, String zmqAddress, int capacity,
         String version, boolean sharedStore) {
       return new Options(gateway, workerId, grpcAddress, zmqAddress, capacity, version, sharedStore,
-          Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(10));
+          Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(10));
     }
 
     public Options withBackoff(Duration initial, Duration max) {
