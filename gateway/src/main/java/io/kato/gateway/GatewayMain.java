@@ -57,6 +57,10 @@ public final class GatewayMain implements Callable<Integer> {
       description = "send X-Kato-Worker on routed responses")
   boolean exposeRouting;
 
+  @Option(names = "--placement-wait-ms", defaultValue = "${env:KATO_PLACEMENT_WAIT_MS:-10000}",
+      description = "how long a call waits for a worker to register before 503 WORKER_UNAVAILABLE")
+  long placementWaitMs;
+
   @Option(names = "--exit-with-parent", defaultValue = "-1",
       description = "stop when the process with this pid exits (used by ./kato up so no JVM is orphaned)")
   long parentPid;
@@ -69,7 +73,7 @@ public final class GatewayMain implements Callable<Integer> {
         d.maxSessionIdLength());
     GatewayOptions options = new GatewayOptions(host, port, serviceName, defaultNode, limits,
         Duration.ofMillis(heartbeatIntervalMs), heartbeatMisses, Duration.ofMillis(grpcDeadlineMs), false,
-        exposeRouting, cors, List.copyOf(workers));
+        exposeRouting, cors, List.copyOf(workers), Duration.ofMillis(placementWaitMs));
     GatewayServer server = GatewayServer.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

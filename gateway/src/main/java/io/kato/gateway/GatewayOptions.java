@@ -9,7 +9,9 @@ import java.util.List;
  * by {@link GatewayCommand}.
  *
  * @param staticWorkers gRPC workers given on the command line, {@code id=host:port}; they are
- *     registered at start like self-registered workers and age the same way
+ *     registered at start and kept alive by pings
+ * @param placementWait how long a call waits for a worker to register when no worker can take its
+ *     node, before it answers WORKER_UNAVAILABLE
  */
 public record GatewayOptions(
     String host,
@@ -23,10 +25,11 @@ public record GatewayOptions(
     boolean sessionAutoCreate,
     boolean exposeRouting,
     boolean corsEnabled,
-    List<String> staticWorkers) {
+    List<String> staticWorkers,
+    Duration placementWait) {
 
   public static GatewayOptions defaults(int port) {
     return new GatewayOptions("0.0.0.0", port, "kato", "default_node", Limits.DEFAULTS, Duration.ofSeconds(1), 5,
-        Duration.ofSeconds(10), false, true, true, List.of());
+        Duration.ofSeconds(10), false, true, true, List.of(), Duration.ofSeconds(10));
   }
 }

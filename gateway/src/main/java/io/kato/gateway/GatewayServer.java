@@ -91,7 +91,7 @@ public final class GatewayServer implements AutoCloseable {
         options.heartbeatMisses(), Clock.systemUTC());
     NodePlacement placement = new NodePlacement(registry, System::currentTimeMillis);
     SessionDirectory directory = new SessionDirectory(registry, 200_000, 2000);
-    NodeCalls calls = new NodeCalls(placement);
+    NodeCalls calls = new NodeCalls(placement, vertx, options.placementWait());
     HttpSupport http = new HttpSupport(options, calls, directory);
     RequestMetrics metrics = new RequestMetrics();
     MetricSeries series = new MetricSeries();

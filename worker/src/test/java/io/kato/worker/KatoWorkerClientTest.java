@@ -40,6 +40,28 @@ class KatoWorkerClientTest {
   }
 
   @Test
+  void lookupsSymbolsPingAndStatsThroughTheClient() throws Exception {
+    try (ProcessorHost host = new ProcessorHost(HostOptions.defaults(), new MemoryNodeStore(), Clock.systemUTC());
+        WorkerServer server = WorkerServer.start(host, "127.0.0.1", 0, 16 * 1024 * 1024);
+        KatoWorkerClient client = KatoWorkerClient.connect("127.0.0.1", server.port())) {
+      String s = client.createSession(CreateSessionRequest.newBuilder().setNodeId("client-2").build()).getSessionId();
+      for (String symbol : new String[] {"a", "b"}) {
+        client.observe(ObserveRequest.newBuilder().setSessionId(s)
+            .setObservation(Observation.newBuilder().addStrings(symbol)
+                .addEmotives(io.kato.proto.v1.Emotive.newBuilder().setName("joy").setValue(2.0))).build());
+      }
+      client.learn(s);
+      assertThat(client.lookupSession(s).getNodeId()).isEqualTo("client-2");
+      assertThat(client.lookupSession("session-none").getExists()).isFalse();
+      assertThat(client.getSymbolStats("client-2").getSymbolsList()).extracting(io.kato.proto.v1.SymbolStats::getName)
+          .containsExactly("a", "b");
+      assertThat(client.getSymbolAffinity("client-2", "zzz").getAffinity().getEntriesCount()).isZero();
+      assertThat(client.ping("client-2").getStatus()).isEqualTo("okay");
+      assertThat(client.getWorkerStats(10).getActiveSessions()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void unavailableWorkersAreRetriedWithBackoffThenReported() throws Exception {
     int port = WorkerProcess.freePort(); // nobody listens here
     try (KatoWorkerClient client = new KatoWorkerClient(ManagedChannelBuilder.forAddress("127.0.0.1", port)

@@ -154,6 +154,33 @@ public final class KatoWorkerClient implements AutoCloseable {
     return call(s -> s.getNodeStatus(NodeRequest.newBuilder().setNodeId(nodeId).build()));
   }
 
+  /** Whether a session exists and on which node; never slides its TTL. */
+  public io.kato.proto.v1.SessionLookup lookupSession(String sessionId) {
+    return call(s -> s.lookupSession(session(sessionId)));
+  }
+
+  public io.kato.proto.v1.SymbolStatsResponse getSymbolStats(String nodeId) {
+    return call(s -> s.getSymbolStats(NodeRequest.newBuilder().setNodeId(nodeId).build()));
+  }
+
+  public io.kato.proto.v1.SymbolAffinitiesResponse getSymbolAffinities(String nodeId) {
+    return call(s -> s.getSymbolAffinities(NodeRequest.newBuilder().setNodeId(nodeId).build()));
+  }
+
+  public io.kato.proto.v1.SymbolAffinityResponse getSymbolAffinity(String nodeId, String symbol) {
+    return call(s -> s.getSymbolAffinity(io.kato.proto.v1.SymbolRequest.newBuilder().setNodeId(nodeId)
+        .setSymbol(symbol).build()));
+  }
+
+  public io.kato.proto.v1.PingResponse ping(String nodeId) {
+    return call(s -> s.ping(NodeRequest.newBuilder().setNodeId(nodeId).build()));
+  }
+
+  /** Worker-wide counters, with up to {@code maxNodes} loaded nodes (most recently used first). */
+  public io.kato.proto.v1.WorkerStats getWorkerStats(int maxNodes) {
+    return call(s -> s.getWorkerStats(io.kato.proto.v1.WorkerStatsRequest.newBuilder().setMaxNodes(maxNodes).build()));
+  }
+
   private <T> T call(Function<ProcessorGrpc.ProcessorBlockingStub, T> rpc) {
     long backoffMillis = initialBackoff.toMillis();
     for (int attempt = 1; ; attempt++) {

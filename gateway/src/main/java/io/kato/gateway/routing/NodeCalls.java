@@ -7,6 +7,9 @@ import io.kato.gateway.transport.CallContext;
 import io.kato.gateway.transport.WorkerCallException;
 import io.kato.gateway.transport.WorkerTransport;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -15,12 +18,22 @@ import java.util.function.BiFunction;
  * epoch, and when the worker fences the epoch (STALE_EPOCH) refreshes the placement and retries
  * once. A call whose outcome is unknown (no answer) is retried once with the same request id,
  * which the worker de-duplicates (API.md §6.4).
+ *
+ * <p>When no worker can take the node, the call waits up to {@code placementWait} for one to
+ * register (workers of a starting cluster register a moment after the gateway listens) before
+ * it answers WORKER_UNAVAILABLE; nothing has been sent then, so clients may retry.
  */
 public final class NodeCalls {
-  private final NodePlacement placement;
+  private static final long POLL_MILLIS = 50;
 
-  public NodeCalls(NodePlacement placement) {
+  private final NodePlacement placement;
+  private final Vertx vertx;
+  private final long placementWaitMillis;
+
+  public NodeCalls(NodePlacement placement, Vertx vertx, Duration placementWait) {
     this.placement = placement;
+    this.vertx = vertx;
+    this.placementWaitMillis = placementWait.toMillis();
   }
 
   /** The result and the worker that produced it. */
@@ -28,11 +41,21 @@ public final class NodeCalls {
 
   public <T> Future<Served<T>> call(String nodeId, CallContext call,
       BiFunction<WorkerTransport, CallContext, Future<T>> operation) {
+    return placed(nodeId, System.currentTimeMillis() + placementWaitMillis)
+        .compose(placed -> attempt(nodeId, placed, call, operation, true, true));
+  }
+
+  private Future<Placement> placed(String nodeId, long giveUpAt) {
     Optional<Placement> placed = placement.place(nodeId);
-    if (placed.isEmpty()) {
+    if (placed.isPresent()) {
+      return Future.succeededFuture(placed.get());
+    }
+    if (System.currentTimeMillis() >= giveUpAt) {
       return Future.failedFuture(unavailable());
     }
-    return attempt(nodeId, placed.get(), call, operation, true, true);
+    Promise<Placement> later = Promise.promise();
+    vertx.setTimer(POLL_MILLIS, t -> placed(nodeId, giveUpAt).onComplete(later));
+    return later.future();
   }
 
   private <T> Future<Served<T>> attempt(String nodeId, Placement placed, CallContext call,

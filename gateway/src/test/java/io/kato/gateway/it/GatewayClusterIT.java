@@ -106,6 +106,14 @@ class GatewayClusterIT {
     assertThat(empty.json().path("detail").asText()).isEqualTo("Cannot learn from empty STM");
     assertThat(empty.json().path("error").path("code").asText()).isEqualTo("EMPTY_STM");
 
+    Http.Reply root = http.post("/observe?node_id=it-root", "{\"strings\": [\"x\"], \"unique_id\": \"mine-1\"}");
+    assertThat(root.status()).isEqualTo(200);
+    assertThat(root.json().path("unique_id").asText()).isEqualTo("mine-1");
+    assertThat(root.json().path("session_id").asText()).isEqualTo("__node__:it-root");
+    Http.Reply legacy = http.get("/it-root/stm");
+    assertThat(legacy.json().path("short_term_memory").toString()).isEqualTo("[[\"x\"]]");
+    assertThat(legacy.json().path("interval").asInt()).isEqualTo(1);
+
     assertThat(http.get("/sessions/" + sid + "/exists").json().path("exists").asBoolean()).isTrue();
     assertThat(http.delete("/sessions/" + sid).json().path("status").asText()).isEqualTo("deleted");
     Http.Reply gone = http.get("/sessions/" + sid + "/stm");

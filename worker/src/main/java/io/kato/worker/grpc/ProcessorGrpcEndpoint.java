@@ -217,7 +217,8 @@ public final class ProcessorGrpcEndpoint implements Service {
   private CompletableFuture<ObserveResponse> observe(ObserveRequest r) {
     ParsedObservation observation = observation(r.getObservation(), List.of("observation"));
     CallMeta meta = new CallMeta(r.getEpoch(), r.getRequestId());
-    return onSession(r.getSessionId(), r.getNodeId(), meta, sid -> host.observe(sid, observation, meta))
+    return onSession(r.getSessionId(), r.getNodeId(), meta, sid -> host.observe(sid, observation,
+        r.getObservation().getUniqueId(), meta))
         .thenApply(observed -> {
           Processor.ObserveResult result = observed.result();
           ObserveResponse.Builder out = ObserveResponse.newBuilder().setStatus("okay")

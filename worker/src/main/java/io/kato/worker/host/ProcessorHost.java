@@ -260,8 +260,17 @@ public final class ProcessorHost implements AutoCloseable {
   public record Observed(SessionRecord session, Processor.ObserveResult result, String uniqueId) {}
 
   public CompletableFuture<Observed> observe(String sessionId, ParsedObservation observation, CallMeta meta) {
+    return observe(sessionId, observation, "", meta);
+  }
+
+  /**
+   * As {@link #observe(String, ParsedObservation, CallMeta)} with the client's {@code unique_id}
+   * (seed-003 root routes and legacy calls echo it); empty = a generated {@code obs-<32 hex>}.
+   */
+  public CompletableFuture<Observed> observe(String sessionId, ParsedObservation observation, String givenUniqueId,
+      CallMeta meta) {
     return onSession(sessionId, meta, true, (node, record) -> {
-      String uniqueId = "obs-" + randomHex();
+      String uniqueId = givenUniqueId.isEmpty() ? "obs-" + randomHex() : givenUniqueId;
       Processor.ObserveResult result = node.processor.observe(record.state(), toEngine(observation, uniqueId));
       SessionRecord next = record.withState(result.state());
       node.commitSession(next);
