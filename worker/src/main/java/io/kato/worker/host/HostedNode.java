@@ -101,6 +101,10 @@ final class HostedNode {
   <T> CompletableFuture<T> mutate(CallMeta meta, Supplier<T> body) {
     touch();
     return lane.submit(() -> {
+      if (meta.expired()) {
+        throw new HostException(ErrorCode.GATEWAY_TIMEOUT, "The call's deadline passed before its work started; "
+            + "nothing was applied");
+      }
       ensureLoaded();
       String requestId = meta.requestId();
       if (!requestId.isEmpty() && recentResults.containsKey(requestId)) {

@@ -19,7 +19,7 @@ import java.util.Map;
  * @param explicitNodeId {@code node_id} / {@code processor_id} when given, else null
  * @param defaultNodeId the node of calls that name none
  * @param sessionId {@code session_id} when given (non-empty), else null: the implicit session
- * @param deadlineMs {@code deadline_ms} when given, else null (accepted; see ZmqEndpoint)
+ * @param deadlineMs {@code deadline_ms} when given, else null; a mutation not started by then is refused
  * @param traceId {@code trace_id} when given, else null
  */
 record ZmqCall(
@@ -131,7 +131,8 @@ record ZmqCall(
     JsonNode traceNode = field(request, params, "trace_id");
     String traceId = ZmqParams.absent(traceNode) ? null : traceNode.asText();
     return new ZmqCall(method.textValue(), params, idOf(request), nodeId, defaultNodeId, sessionId,
-        new CallMeta(epoch, requestId), deadlineMs, traceId);
+        deadlineMs == null ? new CallMeta(epoch, requestId) : CallMeta.withDeadline(epoch, requestId, deadlineMs),
+        deadlineMs, traceId);
   }
 
   private static JsonNode field(ObjectNode request, ObjectNode params, String name) {

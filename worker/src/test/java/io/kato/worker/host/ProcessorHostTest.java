@@ -96,6 +96,18 @@ class ProcessorHostTest {
   }
 
   @Test
+  void aMutationWhoseDeadlinePassedBeforeItStartedIsRefusedAndNotApplied() throws Exception {
+    String s = session("deadline");
+    CompletableFuture<ProcessorHost.Observed> late = host.observe(s, strings("late"),
+        CallMeta.withDeadline(0, "", 0));
+    Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> await(late));
+    assertThat(codeOf(refused)).isEqualTo(ErrorCode.GATEWAY_TIMEOUT);
+    assertThat(await(host.readSession(s, CallMeta.NONE)).state().stm()).isEmpty();
+    await(host.observe(s, strings("in-time"), CallMeta.withDeadline(0, "", 10_000)));
+    assertThat(await(host.readSession(s, CallMeta.NONE)).state().stm()).containsExactly(List.of("in-time"));
+  }
+
+  @Test
   void nodesAreIsolatedAndSessionsOfANodeShareItsKnowledgeBase() {
     String a1 = session("node-a");
     String a2 = session("node-a");
