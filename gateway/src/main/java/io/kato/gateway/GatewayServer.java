@@ -148,8 +148,8 @@ public final class GatewayServer implements AutoCloseable {
 
   private static WorkerTransport transport(GrpcClient client, RegisterRequest r) {
     if ("zmq".equals(r.getTransport())) {
-      throw new io.kato.gateway.registry.RegistryException(io.kato.common.ErrorCode.VALIDATION_ERROR,
-          "transport zmq is not supported by this gateway build yet");
+      return new io.kato.gateway.transport.ZmqTransport(r.getZmqAddress(),
+          io.kato.gateway.transport.ZmqTransport.Options.fromEnvironment(System.getenv()));
     }
     return new GrpcTransport(client, r.getGrpcAddress());
   }

@@ -159,18 +159,19 @@ public final class Processor {
     lock.readLock().lock();
     try {
       int dimension = nodeVectorDimension();
-      for (List<double[]> vectors : observations) {
+      for (int index = 0; index < observations.size(); index++) {
+        List<double[]> vectors = observations.get(index);
         if (vectors.isEmpty()) {
           continue;
         }
         int length = vectors.get(0).length;
         for (double[] vector : vectors) {
           if (vector.length != length) {
-            throw new VectorDimensionException(length, vector.length, VectorText.vectorName(vector));
+            throw new VectorDimensionException(length, vector.length, VectorText.vectorName(vector), index);
           }
         }
         if (dimension >= 0 && dimension != length) {
-          throw new VectorDimensionException(dimension, length, VectorText.vectorName(sum(vectors)));
+          throw new VectorDimensionException(dimension, length, VectorText.vectorName(sum(vectors)), index);
         }
         dimension = length;
       }

@@ -9,14 +9,24 @@ public final class VectorDimensionException extends EngineException {
   private final int expectedDimension;
   private final int actualDimension;
   private final String vectorName;
+  /** Position in an observe-sequence, or -1 for a single observation. */
+  private final int observationIndex;
 
   public VectorDimensionException(int expectedDimension, int actualDimension, String vectorName) {
+    this(expectedDimension, actualDimension, vectorName, -1);
+  }
+
+  public VectorDimensionException(int expectedDimension, int actualDimension, String vectorName,
+      int observationIndex) {
     super("Vector dimension mismatch: expected " + expectedDimension + "D, got " + actualDimension
         + "D for vector '" + vectorName + "'");
     this.expectedDimension = expectedDimension;
     this.actualDimension = actualDimension;
     this.vectorName = vectorName;
+    this.observationIndex = observationIndex;
   }
+
+  public int observationIndex() { return observationIndex; }
 
   public int expectedDimension() { return expectedDimension; }
 

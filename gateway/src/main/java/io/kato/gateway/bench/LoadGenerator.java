@@ -105,7 +105,11 @@ public final class LoadGenerator implements Callable<Integer> {
     try {
       List<String> loaders = new ArrayList<>();
       for (int n = 0; n < nodes; n++) {
-        loaders.add(createSession(nodePrefix + "-" + n));
+        String loader = createSession(nodePrefix + "-" + n);
+        // loading needs no prediction pass per observation: the engine skips it, the patterns are the same
+        send(HttpMethod.POST, "/sessions/" + loader + "/config", NODES.objectNode().put("process_predictions", false))
+            .await(30, TimeUnit.SECONDS);
+        loaders.add(loader);
       }
       int loaded = 0;
       List<Integer> sizes = new ArrayList<>(patternSizes);

@@ -34,6 +34,7 @@ public final class AdminRoutes {
   }
 
   public void register(Router router) {
+    http.attach(router);
     router.post("/workers").handler(this::registerWorker);
     router.get("/workers").handler(this::list);
     router.get("/workers/:worker_id").handler(ctx -> guarded(ctx, () ->
@@ -55,9 +56,9 @@ public final class AdminRoutes {
         record(registry.drain(ctx.pathParam("worker_id")))));
     router.get("/nodes/:node_id").handler(ctx -> http.ok(ctx, placement.describe(ctx.pathParam("node_id"))));
     router.put("/nodes/:node_id/pin").handler(ctx -> guarded(ctx, () -> {
-      JsonNode body = http.body(ctx, true);
+      JsonNode body = requireObject(http.body(ctx, true));
       List<ValidationIssue> issues = new ArrayList<>();
-      String workerId = LaxScalars.string(body.get("worker_id"), List.of("body", "worker_id"), issues);
+      String workerId = requiredString(body, "worker_id", issues);
       if (workerId == null) {
         throw ApiError.validation(issues);
       }
@@ -89,11 +90,7 @@ public final class AdminRoutes {
 
   private void registerWorker(RoutingContext ctx) {
     guarded(ctx, () -> {
-      JsonNode body = http.body(ctx, true);
-      if (!body.isObject()) {
-        throw ApiError.validation(List.of(new ValidationIssue("model_attributes_type", List.of("body"),
-            "Input should be a valid dictionary or object to extract fields from", JsonValues.toJava(body), null)));
-      }
+      JsonNode body = requireObject(http.body(ctx, true));
       return record(registry.register(registration(body), false));
     });
   }
@@ -102,7 +99,7 @@ public final class AdminRoutes {
   static RegisterRequest registration(JsonNode body) {
     List<ValidationIssue> issues = new ArrayList<>();
     RegisterRequest.Builder b = RegisterRequest.newBuilder();
-    String id = LaxScalars.string(body.get("worker_id"), List.of("body", "worker_id"), issues);
+    String id = requiredString(body, "worker_id", issues);
     if (id != null) {
       b.setWorkerId(id);
     }
@@ -153,6 +150,24 @@ public final class AdminRoutes {
       throw ApiError.validation(issues);
     }
     return b.build();
+  }
+
+  private static JsonNode requireObject(JsonNode body) {
+    if (!body.isObject()) {
+      throw ApiError.validation(List.of(new ValidationIssue("model_attributes_type", List.of("body"),
+          "Input should be a valid dictionary or object to extract fields from", JsonValues.toJava(body), null)));
+    }
+    return body;
+  }
+
+  /** A required string field: {@code missing} when absent (API.md 1.2), {@code string_type} when not a string. */
+  private static String requiredString(JsonNode body, String field, List<ValidationIssue> issues) {
+    JsonNode value = body.get(field);
+    if (value == null) {
+      issues.add(new ValidationIssue("missing", List.of("body", field), "Field required", null, null));
+      return null;
+    }
+    return LaxScalars.string(value, List.of("body", field), issues);
   }
 
   private ApiError notFound(RoutingContext ctx) {

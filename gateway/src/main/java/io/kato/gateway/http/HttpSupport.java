@@ -1,6 +1,8 @@
 package io.kato.gateway.http;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kato.common.ErrorCode;
@@ -17,10 +19,18 @@ import io.kato.gateway.transport.WorkerCallException;
 import io.kato.gateway.transport.WorkerTransport;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +44,19 @@ public final class HttpSupport {
   static final String TRACE_ID = "kato.traceId";
   static final String SESSION = "kato.session";
 
+  /**
+   * Non-ASCII written raw (API.md 1.2), including characters outside the BMP: Jackson's UTF-8
+   * generator writes those as two escaped surrogates unless asked to combine them.
+   */
+  private static final ObjectWriter WRITER = JsonValues.mapper().writer()
+      .with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
+  private static final Pattern PATH_PARAM = Pattern.compile(":[A-Za-z0-9_]+");
+
   private final GatewayOptions options;
   private final NodeCalls calls;
   private final SessionDirectory sessions;
+  /** The router the routes were registered on, for the {@code Allow} header of 405 answers. */
+  private volatile Router router;
 
   public HttpSupport(GatewayOptions options, NodeCalls calls, SessionDirectory sessions) {
     this.options = options;
@@ -52,6 +72,92 @@ public final class HttpSupport {
     return sessions;
   }
 
+  /** Remembers the router the route classes register on (idempotent). */
+  public void attach(Router router) {
+    this.router = router;
+  }
+
+  /** A JSON body as UTF-8 bytes, non-ASCII raw. */
+  public static byte[] jsonBytes(JsonNode body) throws java.io.IOException {
+    return WRITER.writeValueAsBytes(body);
+  }
+
+  /**
+   * The headers every response carries (§1.7: X-Trace-ID, X-Request-ID and X-Session-ID echoes,
+   * CORS), put again when a reroute (the trailing-slash rule of §1.1) has cleared them, and the
+   * echo of a {@code session_id} cookie as X-Session-ID. Leaves headers already set alone.
+   */
+  void commonHeaders(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      return;
+    }
+    HttpServerRequest request = ctx.request();
+    if (!response.headers().contains("X-Trace-ID")) {
+      String trace = traceId(ctx);
+      if (trace != null) {
+        response.putHeader("X-Trace-ID", trace);
+      }
+      String requestId = request.getHeader("X-Request-ID");
+      if (requestId != null) {
+        response.putHeader("X-Request-ID", requestId);
+      }
+      String sessionHeader = request.getHeader("X-Session-ID");
+      if (sessionHeader != null && !response.headers().contains("X-Session-ID")) {
+        response.putHeader("X-Session-ID", sessionHeader);
+      }
+      String origin = request.getHeader("Origin");
+      if (options.corsEnabled() && origin != null && !response.headers().contains("Access-Control-Allow-Origin")) {
+        response.putHeader("Access-Control-Allow-Origin", origin);
+        response.putHeader("Access-Control-Allow-Credentials", "true");
+        response.putHeader("Vary", "Origin");
+      }
+    }
+    if (!response.headers().contains("X-Session-ID")) {
+      // a session_id cookie is echoed like the X-Session-ID request header
+      io.vertx.core.http.Cookie cookie = request.getCookie("session_id");
+      if (cookie != null && !cookie.getValue().isEmpty()) {
+        response.putHeader("X-Session-ID", cookie.getValue());
+      }
+    }
+  }
+
+  /** The methods the router serves on this request's path, for {@code Allow} (e.g. {@code POST}). */
+  String allowedMethods(RoutingContext ctx) {
+    Router r = router;
+    if (r == null) {
+      return null;
+    }
+    String path = ctx.normalizedPath();
+    Set<String> methods = new TreeSet<>();
+    for (Route route : r.getRoutes()) {
+      Set<HttpMethod> served = route.methods();
+      String pattern = route.getPath();
+      if (served == null || served.isEmpty() || pattern == null) {
+        continue;
+      }
+      if (pathMatches(pattern, path)) {
+        served.forEach(m -> methods.add(m.name()));
+      }
+    }
+    return methods.isEmpty() ? null : String.join(", ", methods);
+  }
+
+  private static boolean pathMatches(String pattern, String path) {
+    if (pattern.indexOf(':') < 0) {
+      return pattern.equals(path);
+    }
+    StringBuilder regex = new StringBuilder();
+    java.util.regex.Matcher m = PATH_PARAM.matcher(pattern);
+    int last = 0;
+    while (m.find()) {
+      regex.append(Pattern.quote(pattern.substring(last, m.start()))).append("[^/]+");
+      last = m.end();
+    }
+    regex.append(Pattern.quote(pattern.substring(last)));
+    return path.matches(regex.toString());
+  }
+
   // ---- bodies ---------------------------------------------------------------------------------
 
   /**
@@ -62,17 +168,20 @@ public final class HttpSupport {
   public JsonNode body(RoutingContext ctx, boolean required) {
     Buffer raw = ctx.body().buffer();
     String type = ctx.request().getHeader("Content-Type");
-    if (type != null && !isJson(type)) {
-      String text = raw == null ? "" : raw.toString();
-      throw ApiError.validation(List.of(new ValidationIssue("model_attributes_type", List.of("body"),
-          "Input should be a valid dictionary or object to extract fields from", text, null)));
-    }
-    if (raw == null || raw.length() == 0) {
+    // as FastAPI: an empty body is "missing" whatever its content type; a multipart body is sent but
+    // not kept in the buffer by the body handler, so its declared length counts
+    boolean sent = (raw != null && raw.length() > 0) || (type != null && !isJson(type) && declaresBody(ctx));
+    if (!sent) {
       if (required) {
         throw ApiError.validation(List.of(new ValidationIssue("missing", List.of("body"), "Field required", null,
             null)));
       }
       return null;
+    }
+    if (type != null && !isJson(type)) {
+      String text = raw == null ? "" : raw.toString();
+      throw ApiError.validation(List.of(new ValidationIssue("model_attributes_type", List.of("body"),
+          "Input should be a valid dictionary or object to extract fields from", text, null)));
     }
     try {
       return JsonBodies.parse(raw.getBytes(), List.of("body"));
@@ -88,6 +197,18 @@ public final class HttpSupport {
     } catch (ApiError e) {
       return null;
     }
+  }
+
+  private static boolean declaresBody(RoutingContext ctx) {
+    String length = ctx.request().getHeader("Content-Length");
+    if (length != null) {
+      try {
+        return Long.parseLong(length.trim()) > 0;
+      } catch (NumberFormatException e) {
+        return true;
+      }
+    }
+    return ctx.request().getHeader("Transfer-Encoding") != null;
   }
 
   private static boolean isJson(String contentType) {
@@ -151,9 +272,10 @@ public final class HttpSupport {
     if (ctx.response().ended()) {
       return;
     }
+    commonHeaders(ctx);
     try {
       ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
-          .end(Buffer.buffer(JsonValues.mapper().writeValueAsBytes(body)));
+          .end(Buffer.buffer(jsonBytes(body)));
     } catch (Exception e) {
       fail(ctx, e, false);
     }
@@ -179,13 +301,20 @@ public final class HttpSupport {
     if (ctx.response().ended()) {
       return;
     }
+    commonHeaders(ctx);
     int status = ErrorBodies.status(error.code());
     if (status == 503 || status == 429) {
       ctx.response().putHeader("Retry-After", "1");
     }
+    if (error.code() == ErrorCode.METHOD_NOT_ALLOWED && !ctx.response().headers().contains("Allow")) {
+      String allowed = allowedMethods(ctx);
+      if (allowed != null) {
+        ctx.response().putHeader("Allow", allowed);
+      }
+    }
     try {
       ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-          .end(Buffer.buffer(JsonValues.mapper().writeValueAsBytes(ErrorBodies.body(error, traceId(ctx)))));
+          .end(Buffer.buffer(jsonBytes(ErrorBodies.body(error, traceId(ctx)))));
     } catch (Exception e) {
       ctx.response().setStatusCode(500).end();
     }

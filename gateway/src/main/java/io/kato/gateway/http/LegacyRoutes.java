@@ -239,7 +239,7 @@ public final class LegacyRoutes {
   }
 
   private Future<ObjectNode> genesChange(RoutingContext ctx, String pid, WorkerTransport t, CallContext c) {
-    JsonNode body = http.optionalBody(ctx);
+    JsonNode body = http.body(ctx, true);
     Map<String, Object> update = new LinkedHashMap<>();
     if (body != null && body.path("data").isObject()) {
       update.putAll(NodeRoutes.genes(body.get("data")));
@@ -252,7 +252,7 @@ public final class LegacyRoutes {
   }
 
   private Future<ObjectNode> geneChange(RoutingContext ctx, String pid, WorkerTransport t, CallContext c) {
-    JsonNode body = http.optionalBody(ctx);
+    JsonNode body = http.body(ctx, true);
     if (body == null || !body.has("value")) {
       return Future.failedFuture(ApiError.of(ErrorCode.BAD_REQUEST, "value required"));
     }

@@ -50,6 +50,7 @@ public final class MonitoringRoutes {
   }
 
   public void register(Router router) {
+    http.attach(router);
     router.get("/").handler(this::root);
     router.get("/health").handler(ctx -> http.ok(ctx, health()));
     router.get("/ready").handler(this::ready);

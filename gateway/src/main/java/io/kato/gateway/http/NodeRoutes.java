@@ -41,6 +41,7 @@ public final class NodeRoutes {
   }
 
   public void register(Router router) {
+    http.attach(router);
     router.get("/pattern/:pattern_id").handler(this::pattern);
     router.get("/percept-data").handler(ctx -> deprecatedView(ctx, "percept-data", "percept_data"));
     router.get("/cognition-data").handler(ctx -> deprecatedView(ctx, "cognition-data", "cognition_data"));

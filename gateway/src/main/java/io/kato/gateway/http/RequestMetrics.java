@@ -32,13 +32,7 @@ public final class RequestMetrics {
     long second = System.currentTimeMillis() / 1000;
     int i = (int) (second % WINDOW);
     synchronized (bucketCount) {
-      if (bucketSecond[i] != second) {
-        bucketSecond[i] = second;
-        bucketCount[i] = 0;
-        bucketErrors[i] = 0;
-        bucketNanos[i] = 0;
-        bucketSessions[i] = 0;
-      }
+      roll(i, second);
       bucketCount[i]++;
       bucketNanos[i] += nanos;
       if (error) {
@@ -52,9 +46,20 @@ public final class RequestMetrics {
     long second = System.currentTimeMillis() / 1000;
     int i = (int) (second % WINDOW);
     synchronized (bucketCount) {
-      if (bucketSecond[i] == second) {
-        bucketSessions[i]++;
-      }
+      // the create is counted before its request is recorded: the bucket may still be stale
+      roll(i, second);
+      bucketSessions[i]++;
+    }
+  }
+
+  /** Starts bucket {@code i} afresh for {@code second} if it holds an older second (lock held). */
+  private void roll(int i, long second) {
+    if (bucketSecond[i] != second) {
+      bucketSecond[i] = second;
+      bucketCount[i] = 0;
+      bucketErrors[i] = 0;
+      bucketNanos[i] = 0;
+      bucketSessions[i] = 0;
     }
   }
 

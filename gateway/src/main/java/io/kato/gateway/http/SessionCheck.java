@@ -26,6 +26,10 @@ final class SessionCheck {
 
   void handle(RoutingContext ctx) {
     String raw = ctx.get(RAW_PATH);
+    if (raw != null) {
+      // the trailing-slash reroute cleared the response headers set before it
+      http.commonHeaders(ctx);
+    }
     String path = raw != null ? raw : ctx.request().path();
     Matcher m = SESSION_PATH.matcher(path);
     if (!m.matches() || exempt(ctx, m)) {

@@ -35,6 +35,7 @@ public final class SessionRoutes {
   }
 
   public void register(Router router) {
+    http.attach(router);
     router.post("/sessions").handler(ctx -> create(ctx, false));
     router.post("/session/create").handler(ctx -> create(ctx, true));
     router.get("/sessions/:session_id").handler(this::info);

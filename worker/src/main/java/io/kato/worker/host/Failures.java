@@ -48,6 +48,9 @@ public record Failures(ErrorCode code, String message, Map<String, Object> detai
       details.put("expected_dimension", (long) e.expectedDimension());
       details.put("actual_dimension", (long) e.actualDimension());
       details.put("vector_name", e.vectorName());
+      if (e.observationIndex() >= 0) {
+        details.put("observation_index", (long) e.observationIndex());
+      }
       return new Failures(ErrorCode.VECTOR_DIMENSION_ERROR, e.getMessage(), details, List.of());
     }
     return new Failures(ErrorCode.INTERNAL_ERROR, "Internal Server Error", Map.of(), List.of());

@@ -21,6 +21,7 @@ import io.kato.worker.host.CallMeta;
 import io.kato.worker.host.Failures;
 import io.kato.worker.host.HostException;
 import io.kato.worker.host.ProcessorHost;
+import io.kato.worker.host.WorkerIdentity;
 import io.kato.worker.json.EngineJson;
 import io.kato.worker.storage.SessionRecord;
 import java.time.Clock;
@@ -47,9 +48,14 @@ import org.slf4j.LoggerFactory;
  * Failures#describe}.
  *
  * <p>Legacy methods without {@code session_id} act on the node's implicit session ({@code
- * __node__:<node_id>}); with {@code session_id} they act on that session and add {@code
- * result}, the exact body of the equivalent v3 route. Extension methods answer {@code {"status":
- * "okay", "result": <v3 body>}}.
+ * __node__:<node_id>}); with {@code session_id} they act on that session. Either way the
+ * methods that have a v3 equivalent add {@code result}, the exact body of that route, with the
+ * session id the gRPC endpoint answers (the implicit id included), so the gateway's ZeroMQ
+ * transport answers what its gRPC transport does; legacy clients ignore the extra field. Only
+ * {@code get_name}, {@code get_gene} and a {@code learn} on an empty STM (no v3 success body)
+ * come without it. Extension methods answer {@code {"status": "okay", "result": <v3 body>}};
+ * the session extension methods take a {@code node_id} without {@code session_id} as the node's
+ * implicit session, as the gRPC service does.
  */
 final class ZmqMethods {
   private static final Logger LOG = LoggerFactory.getLogger(ZmqMethods.class);
@@ -64,7 +70,7 @@ final class ZmqMethods {
   static final List<String> EXTENSION_METHODS = List.of("get_worker_info", "create_session", "get_session",
       "delete_session", "session_exists", "extend_session", "count_sessions", "get_config", "update_config",
       "observe_sequence", "finalize_training", "get_symbol_affinity", "get_all_symbol_affinities",
-      "get_symbol_stats", "get_node_stats", "acquire_node", "release_node");
+      "get_symbol_stats", "get_node_stats", "get_worker_stats", "acquire_node", "release_node");
 
   /** Default of {@code extend_session}'s {@code ttl_seconds} (the HTTP route's query default). */
   private static final long DEFAULT_EXTEND_TTL = 3600;
@@ -117,6 +123,7 @@ final class ZmqMethods {
     methods.put("get_all_symbol_affinities", this::symbolAffinities);
     methods.put("get_symbol_stats", this::symbolStats);
     methods.put("get_node_stats", this::nodeStats);
+    methods.put("get_worker_stats", this::workerStats);
     methods.put("acquire_node", c -> nodeOwnership(c, "owned"));
     methods.put("release_node", c -> nodeOwnership(c, "released"));
   }
@@ -160,11 +167,18 @@ final class ZmqMethods {
 
   // ---- legacy methods -------------------------------------------------------------------------
 
+  /** Also {@code result}: the §3.1.3 fields of the node's ping (creates neither node nor session). */
   private CompletableFuture<Map<String, Object>> ping(ZmqCall c) {
-    LinkedHashMap<String, Object> reply = okay();
-    reply.put("message", "pong");
-    reply.put("timestamp", epochSeconds());
-    return done(reply);
+    WorkerIdentity identity = host.options().identity();
+    return host.implicitSessionTime(c.nodeId(), c.meta()).thenApply(interval -> {
+      double now = epochSeconds();
+      LinkedHashMap<String, Object> reply = okay();
+      reply.put("message", "pong");
+      reply.put("timestamp", now);
+      reply.put("result", map("status", "okay", "processor", identity.processorName(), "interval", interval,
+          "time_stamp", now, "worker_id", identity.workerId()));
+      return reply;
+    });
   }
 
   private CompletableFuture<Map<String, Object>> getName(ZmqCall c) {
@@ -206,31 +220,29 @@ final class ZmqMethods {
       if (result.autoLearnedPattern() != null) {
         reply.put("auto_learned_pattern", result.autoLearnedPattern());
       }
-      if (c.hasSession()) {
-        LinkedHashMap<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "okay");
-        body.put("session_id", record.sessionId());
-        body.put("processor_id", record.nodeId());
-        body.put("stm_length", result.stmLength());
-        body.put("time", record.state().time());
-        body.put("unique_id", observed.uniqueId());
-        body.put("auto_learned_pattern", result.autoLearnedPattern());
-        reply.put("result", body);
-      }
+      LinkedHashMap<String, Object> body = new LinkedHashMap<>();
+      body.put("status", "okay");
+      body.put("session_id", record.sessionId());
+      body.put("processor_id", record.nodeId());
+      body.put("stm_length", result.stmLength());
+      body.put("time", record.state().time());
+      body.put("unique_id", observed.uniqueId());
+      body.put("auto_learned_pattern", result.autoLearnedPattern());
+      reply.put("result", body);
       return reply;
     });
   }
 
   private CompletableFuture<Map<String, Object>> learn(ZmqCall c) {
     return onSession(c, sid -> host.learn(sid, c.meta())
-        .thenApply(learned -> learnReply(c, learned.session(), learned.patternName(), false))
+        .thenApply(learned -> learnReply(learned.session(), learned.patternName(), false))
         .exceptionallyCompose(failure -> unwrap(failure) instanceof EmptyStmException
             // legacy: an empty STM is not an error (the gateway maps empty_stm to 400 EMPTY_STM)
-            ? host.readSession(sid, c.meta()).thenApply(record -> learnReply(c, record, "", true))
+            ? host.readSession(sid, c.meta()).thenApply(record -> learnReply(record, "", true))
             : CompletableFuture.failedFuture(failure)));
   }
 
-  private Map<String, Object> learnReply(ZmqCall c, SessionRecord record, String patternName, boolean emptyStm) {
+  private Map<String, Object> learnReply(SessionRecord record, String patternName, boolean emptyStm) {
     LinkedHashMap<String, Object> reply = okay();
     reply.put("pattern_name", patternName);
     reply.put("message", patternName);
@@ -238,7 +250,7 @@ final class ZmqMethods {
     reply.put("id", record.nodeId());
     reply.put("interval", record.state().time());
     reply.put("time_stamp", epochSeconds());
-    if (c.hasSession() && !emptyStm) {
+    if (!emptyStm) { // an empty STM has no v3 success body (the gateway answers 400 EMPTY_STM)
       LinkedHashMap<String, Object> body = new LinkedHashMap<>();
       body.put("status", "learned");
       body.put("pattern_name", patternName);
@@ -258,17 +270,15 @@ final class ZmqMethods {
       reply.put("predictions", withPatternPrefix(bare));
       reply.put("future_potentials", futurePotentials);
       reply.put("count", result.predictions().size());
-      if (c.hasSession()) {
-        LinkedHashMap<String, Object> body = new LinkedHashMap<>();
-        body.put("predictions", bare);
-        body.put("future_potentials", futurePotentials);
-        body.put("session_id", sid);
-        body.put("processor_id", null);
-        body.put("count", result.predictions().size());
-        body.put("time", null);
-        body.put("unique_id", null);
-        reply.put("result", body);
-      }
+      LinkedHashMap<String, Object> body = new LinkedHashMap<>();
+      body.put("predictions", bare);
+      body.put("future_potentials", futurePotentials);
+      body.put("session_id", sid);
+      body.put("processor_id", null);
+      body.put("count", result.predictions().size());
+      body.put("time", null);
+      body.put("unique_id", null);
+      reply.put("result", body);
       return reply;
     }));
   }
@@ -289,9 +299,7 @@ final class ZmqMethods {
     return onSession(c, sid -> host.clearStm(sid, c.meta())).thenApply(record -> {
       LinkedHashMap<String, Object> reply = okay();
       reply.put("message", "stm-cleared");
-      if (c.hasSession()) {
-        reply.put("result", map("status", "cleared", "session_id", record.sessionId()));
-      }
+      reply.put("result", map("status", "cleared", "session_id", record.sessionId()));
       return reply;
     });
   }
@@ -300,9 +308,7 @@ final class ZmqMethods {
     return onSession(c, sid -> host.clearAll(sid, c.meta())).thenApply(record -> {
       LinkedHashMap<String, Object> reply = okay();
       reply.put("message", "all-cleared");
-      if (c.hasSession()) {
-        reply.put("result", map("status", "cleared", "session_id", record.sessionId(), "scope", "all"));
-      }
+      reply.put("result", map("status", "cleared", "session_id", record.sessionId(), "scope", "all"));
       return reply;
     });
   }
@@ -311,10 +317,8 @@ final class ZmqMethods {
     return onSession(c, sid -> host.readSession(sid, c.meta())).thenApply(record -> {
       LinkedHashMap<String, Object> reply = okay();
       reply.put("short_term_memory", record.state().stm());
-      if (c.hasSession()) {
-        reply.put("result", map("stm", record.state().stm(), "session_id", record.sessionId(),
-            "length", record.state().stm().size()));
-      }
+      reply.put("result", map("stm", record.state().stm(), "session_id", record.sessionId(),
+          "length", record.state().stm().size()));
       return reply;
     });
   }
@@ -324,10 +328,8 @@ final class ZmqMethods {
       ObjectNode percept = EngineJson.perceptData(record.state().perceptData());
       LinkedHashMap<String, Object> reply = okay();
       reply.put("percept_data", percept);
-      if (c.hasSession()) {
-        reply.put("result", map("percept_data", percept, "session_id", record.sessionId(),
-            "node_id", record.nodeId()));
-      }
+      reply.put("result", map("percept_data", percept, "session_id", record.sessionId(),
+          "node_id", record.nodeId()));
       return reply;
     });
   }
@@ -337,10 +339,8 @@ final class ZmqMethods {
       ObjectNode cognition = EngineJson.cognitionData(Processor.cognitionData(record.state()));
       LinkedHashMap<String, Object> reply = okay();
       reply.put("cognition_data", cognition);
-      if (c.hasSession()) {
-        reply.put("result", map("cognition_data", cognition, "session_id", record.sessionId(),
-            "node_id", record.nodeId()));
-      }
+      reply.put("result", map("cognition_data", cognition, "session_id", record.sessionId(),
+          "node_id", record.nodeId()));
       return reply;
     });
   }
@@ -390,10 +390,8 @@ final class ZmqMethods {
       LinkedHashMap<String, Object> reply = okay();
       reply.put("message", message);
       reply.put("id", record.nodeId());
-      if (c.hasSession()) {
-        reply.put("result", map("status", "okay", "message", "Configuration updated",
-            "session_id", record.sessionId()));
-      }
+      reply.put("result", map("status", "okay", "message", "Configuration updated",
+          "session_id", record.sessionId()));
       return reply;
     });
   }
@@ -407,9 +405,7 @@ final class ZmqMethods {
       genome.putAll(config);
       LinkedHashMap<String, Object> reply = okay();
       reply.put("genome", genome);
-      if (c.hasSession()) {
-        reply.put("result", map("session_id", record.sessionId(), "config", config));
-      }
+      reply.put("result", map("session_id", record.sessionId(), "config", config));
       return reply;
     });
   }
@@ -428,15 +424,18 @@ final class ZmqMethods {
           .orElseThrow(() -> new HostException(ErrorCode.SESSION_NOT_FOUND,
               "Session " + c.sessionId() + " not found or expired", Map.of("session_id", c.sessionId()))));
     }
-    return nodeId.thenCompose(node -> host.pattern(node, patternId, c.meta())).thenApply(found -> {
+    return nodeId.thenCompose(node -> host.pattern(node, patternId, c.meta()).thenApply(found -> {
       if (found.isEmpty()) {
+        // legacy clients expect an error; the v3 body of a missing pattern is rebuilt from it
         throw new HostException(ErrorCode.PATTERN_NOT_FOUND, "Pattern " + patternId + " not found",
             Map.of("pattern_id", patternId));
       }
+      ObjectNode pattern = EngineJson.pattern(found.get());
       LinkedHashMap<String, Object> reply = okay();
-      reply.put("pattern", EngineJson.pattern(found.get()));
+      reply.put("pattern", pattern);
+      reply.put("result", map("pattern", map("status", "okay", "pattern", pattern), "node_id", NodeIds.kbId(node)));
       return reply;
-    });
+    }));
   }
 
   // ---- extension methods ----------------------------------------------------------------------
@@ -481,25 +480,24 @@ final class ZmqMethods {
   }
 
   private CompletableFuture<Map<String, Object>> getSession(ZmqCall c) {
-    String sessionId = requireSession(c);
-    return host.getSession(sessionId, c.meta()).thenApply(record -> result(sessionBody(record,
+    return onNamedSession(c, sid -> host.getSession(sid, c.meta())).thenApply(record -> result(sessionBody(record,
         Math.max(0, Duration.between(clock.instant(), record.expiresAt()).toSeconds()))));
   }
 
   private CompletableFuture<Map<String, Object>> deleteSession(ZmqCall c) {
-    String sessionId = requireSession(c);
+    String sessionId = existingSessionId(c);
     return host.deleteSession(sessionId, c.meta())
         .thenApply(v -> result(map("status", "deleted", "session_id", sessionId)));
   }
 
+  /** §2.2.5 plus where the session lives ({@code node_id}, {@code kb_id}; "" when unknown); never an access. */
   private CompletableFuture<Map<String, Object>> sessionExists(ZmqCall c) {
-    String sessionId = requireSession(c);
+    String sessionId = existingSessionId(c);
     return host.lookupSession(sessionId).thenApply(found -> result(map("exists", found.exists(),
-        "expired", found.expired(), "session_id", sessionId)));
+        "expired", found.expired(), "session_id", sessionId, "node_id", found.nodeId(), "kb_id", found.kbId())));
   }
 
   private CompletableFuture<Map<String, Object>> extendSession(ZmqCall c) {
-    String sessionId = requireSession(c);
     long ttl = DEFAULT_EXTEND_TTL;
     JsonNode ttlNode = c.param("ttl_seconds");
     if (!ZmqParams.absent(ttlNode)) {
@@ -515,8 +513,8 @@ final class ZmqMethods {
       ttl = value;
     }
     long granted = ttl;
-    return host.extendSession(sessionId, ttl, c.meta())
-        .thenApply(record -> result(map("status", "extended", "session_id", sessionId, "ttl_seconds", granted)));
+    return onNamedSession(c, sid -> host.extendSession(sid, granted, c.meta())).thenApply(record ->
+        result(map("status", "extended", "session_id", record.sessionId(), "ttl_seconds", granted)));
   }
 
   private CompletableFuture<Map<String, Object>> finalizeTraining(ZmqCall c) {
@@ -660,6 +658,46 @@ final class ZmqMethods {
         "sessions", stats.sessions(), "loaded", stats.loaded())));
   }
 
+  /**
+   * The worker's counters (the gRPC {@code GetWorkerStats}, as the gateway's transports answer
+   * it): at most {@code max_nodes} (default 0) loaded nodes listed, most recently used first.
+   */
+  private CompletableFuture<Map<String, Object>> workerStats(ZmqCall c) {
+    JsonNode maxNode = c.param("max_nodes");
+    int maxNodes = 0;
+    if (!ZmqParams.absent(maxNode)) {
+      if (!maxNode.isIntegralNumber() || !maxNode.canConvertToInt()) {
+        throw ZmqParams.badRequest("max_nodes must be an integer");
+      }
+      maxNodes = Math.max(0, maxNode.intValue());
+    }
+    WorkerIdentity identity = host.options().identity();
+    return host.workerStats(maxNodes).thenApply(stats -> {
+      List<Map<String, Object>> nodes = new ArrayList<>(stats.nodes().size());
+      for (ProcessorHost.LoadedNode node : stats.nodes()) {
+        nodes.add(map("processor_id", node.kbId(), "node_id", node.nodeId(),
+            "created_at", Timestamps.eventTime(node.createdAt()),
+            "last_accessed", Timestamps.eventTime(node.lastAccessed()), "access_count", node.accessCount(),
+            "idle_seconds", node.idleSeconds()));
+      }
+      LinkedHashMap<String, Object> body = new LinkedHashMap<>();
+      body.put("worker_id", identity.workerId());
+      body.put("active_sessions", stats.activeSessions());
+      body.put("nodes_loaded", stats.nodesLoaded());
+      body.put("nodes_with_sessions", stats.nodesWithSessions());
+      body.put("total_stm_events", stats.totalStmEvents());
+      body.put("observations_processed", stats.observationsProcessed());
+      body.put("patterns_learned", stats.patternsLearned());
+      body.put("predictions_generated", stats.predictionsGenerated());
+      body.put("store", stats.store());
+      body.put("store_operations", stats.storeOperations());
+      body.put("store_errors", stats.storeErrors());
+      body.put("store_avg_seconds", stats.storeAvgSeconds());
+      body.put("nodes", nodes);
+      return result(body);
+    });
+  }
+
   /** acquire/release: fences and adopts the epoch through nodeStatus (the host has no hand-over yet). */
   private CompletableFuture<Map<String, Object>> nodeOwnership(ZmqCall c, String state) {
     String nodeId = c.nodeId();
@@ -677,11 +715,26 @@ final class ZmqMethods {
     return host.implicitSession(c.nodeId(), c.meta()).thenCompose(operation);
   }
 
-  private static String requireSession(ZmqCall c) {
-    if (!c.hasSession()) {
+  /**
+   * Session extension methods: {@code session_id}, or with only an explicit {@code node_id} the
+   * node's implicit session (created on first use, as the gRPC service does).
+   */
+  private <T> CompletableFuture<T> onNamedSession(ZmqCall c, Function<String, CompletableFuture<T>> operation) {
+    if (!c.hasSession() && c.explicitNodeId() == null) {
       throw ZmqParams.badRequest("session_id parameter required");
     }
-    return c.sessionId();
+    return onSession(c, operation);
+  }
+
+  /** The session a call names, the implicit one of an explicit {@code node_id} included, without creating it. */
+  private static String existingSessionId(ZmqCall c) {
+    if (c.hasSession()) {
+      return c.sessionId();
+    }
+    if (c.explicitNodeId() == null) {
+      throw ZmqParams.badRequest("session_id parameter required");
+    }
+    return ProcessorHost.implicitSessionId(c.explicitNodeId());
   }
 
   private Map<String, Object> sessionBody(SessionRecord record, long ttlSeconds) {

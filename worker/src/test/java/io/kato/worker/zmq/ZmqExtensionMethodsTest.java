@@ -142,10 +142,61 @@ class ZmqExtensionMethodsTest extends ZmqFixture {
   }
 
   @Test
+  void sessionMethodsTakeANodesImplicitSession() {
+    String implicit = "__node__:solo";
+    JsonNode session = result("get_session", Map.of(), "node_id", "solo");
+    assertThat(session.get("session_id").textValue()).isEqualTo(implicit);
+    assertThat(session.get("node_id").textValue()).isEqualTo("solo");
+    assertThat(result("extend_session", map("ttl_seconds", 90), "node_id", "solo").toString())
+        .isEqualTo("{\"status\":\"extended\",\"session_id\":\"" + implicit + "\",\"ttl_seconds\":90}");
+    assertThat(result("session_exists", Map.of(), "node_id", "solo").toString())
+        .isEqualTo("{\"exists\":true,\"expired\":false,\"session_id\":\"" + implicit
+            + "\",\"node_id\":\"solo\",\"kb_id\":\"solo_kato\"}");
+    assertThat(result("delete_session", Map.of(), "node_id", "solo").toString())
+        .isEqualTo("{\"status\":\"deleted\",\"session_id\":\"" + implicit + "\"}");
+    // deleting or looking up an implicit session never creates it
+    error("SESSION_NOT_FOUND", 404, "delete_session", Map.of(), "node_id", "solo");
+    assertThat(result("session_exists", Map.of(), "node_id", "solo").get("exists").booleanValue()).isFalse();
+    for (String method : List.of("get_session", "extend_session", "delete_session", "session_exists")) {
+      assertThat(error("BAD_REQUEST", 400, method, Map.of()).get("message").textValue())
+          .isEqualTo("session_id parameter required");
+    }
+  }
+
+  @Test
+  void workerStats() {
+    String sid = result("create_session", map("node_id", "stats-a")).get("session_id").textValue();
+    ok("observe", map("strings", List.of("x", "y")), "session_id", sid);
+    ok("observe", map("strings", List.of("z")), "node_id", "stats-b"); // implicit: not counted
+    JsonNode stats = result("get_worker_stats", map("max_nodes", 1));
+    assertThat(keys(stats)).containsExactly("worker_id", "active_sessions", "nodes_loaded", "nodes_with_sessions",
+        "total_stm_events", "observations_processed", "patterns_learned", "predictions_generated", "store",
+        "store_operations", "store_errors", "store_avg_seconds", "nodes");
+    assertThat(stats.get("worker_id").textValue()).isEqualTo(host.options().identity().workerId());
+    assertThat(stats.get("active_sessions").intValue()).isEqualTo(1);
+    assertThat(stats.get("nodes_loaded").intValue()).isEqualTo(2);
+    assertThat(stats.get("nodes_with_sessions").intValue()).isEqualTo(1);
+    assertThat(stats.get("total_stm_events").intValue()).isEqualTo(1);
+    assertThat(stats.get("observations_processed").intValue()).isEqualTo(2);
+    assertThat(stats.get("store_avg_seconds").isDouble()).isTrue();
+    assertThat(stats.get("nodes")).hasSize(1);
+    JsonNode node = stats.get("nodes").get(0);
+    assertThat(keys(node)).containsExactly("processor_id", "node_id", "created_at", "last_accessed", "access_count",
+        "idle_seconds");
+    assertThat(node.get("node_id").textValue()).isEqualTo("stats-b");
+    assertThat(node.get("processor_id").textValue()).isEqualTo(io.kato.common.NodeIds.kbId("stats-b"));
+    assertThat(node.get("idle_seconds").isDouble()).isTrue();
+    assertThat(result("get_worker_stats", Map.of()).get("nodes")).isEmpty();
+    error("BAD_REQUEST", 400, "get_worker_stats", map("max_nodes", "all"));
+    assertThat(texts(result("get_worker_info", Map.of()).get("methods"))).contains("get_worker_stats");
+  }
+
+  @Test
   void deleteAndExists() {
     String sid = result("create_session", map("node_id", "n")).get("session_id").textValue();
     assertThat(result("session_exists", map("session_id", sid)).toString())
-        .isEqualTo("{\"exists\":true,\"expired\":false,\"session_id\":\"" + sid + "\"}");
+        .isEqualTo("{\"exists\":true,\"expired\":false,\"session_id\":\"" + sid
+            + "\",\"node_id\":\"n\",\"kb_id\":\"n_kato\"}");
     assertThat(result("delete_session", map("session_id", sid)).toString())
         .isEqualTo("{\"status\":\"deleted\",\"session_id\":\"" + sid + "\"}");
     error("SESSION_NOT_FOUND", 404, "delete_session", map("session_id", sid));
@@ -307,9 +358,11 @@ class ZmqExtensionMethodsTest extends ZmqFixture {
     String sid = result("create_session", map("node_id", "n", "ttl_seconds", 1)).get("session_id").textValue();
     Thread.sleep(1100); // past the 1 s TTL; the sweeper (every 30 s) has not run
     assertThat(result("session_exists", map("session_id", sid)).toString())
-        .isEqualTo("{\"exists\":false,\"expired\":true,\"session_id\":\"" + sid + "\"}");
+        .isEqualTo("{\"exists\":false,\"expired\":true,\"session_id\":\"" + sid
+            + "\",\"node_id\":\"n\",\"kb_id\":\"n_kato\"}");
     assertThat(result("session_exists", map("session_id", sid)).toString())
-        .isEqualTo("{\"exists\":false,\"expired\":false,\"session_id\":\"" + sid + "\"}");
+        .isEqualTo("{\"exists\":false,\"expired\":false,\"session_id\":\"" + sid
+            + "\",\"node_id\":\"\",\"kb_id\":\"\"}");
   }
 
   @Test

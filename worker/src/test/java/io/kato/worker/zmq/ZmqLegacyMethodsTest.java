@@ -20,6 +20,15 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
     return out;
   }
 
+  /** The fields a legacy client reads: the reply without the v3 {@code result}. */
+  private static JsonNode legacy(JsonNode reply) {
+    com.fasterxml.jackson.databind.node.ObjectNode copy = reply.deepCopy();
+    copy.remove("result");
+    return copy;
+  }
+
+  private static final String IMPLICIT = "__node__:default_node";
+
   @Test
   void getName() {
     JsonNode reply = ok("get_name", Map.of());
@@ -37,7 +46,10 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
     JsonNode reply = ok("observe", map("strings", List.of("world", "hello"), "vectors", List.of(),
         "emotives", Map.of()));
     assertThat(keys(reply)).containsExactly("status", "message", "short_term_memory", "id", "interval",
-        "time_stamp", "unique_id");
+        "time_stamp", "unique_id", "result");
+    assertThat(reply.get("result").get("session_id").textValue()).isEqualTo(IMPLICIT);
+    assertThat(reply.get("result").get("processor_id").textValue()).isEqualTo("default_node");
+    assertThat(reply.get("result").get("time").intValue()).isEqualTo(1);
     assertThat(reply.get("message").textValue()).isEqualTo("observed");
     assertThat(reply.get("short_term_memory").toString()).isEqualTo("[[\"hello\",\"world\"]]");
     assertThat(reply.get("id").textValue()).isEqualTo("default_node");
@@ -105,7 +117,8 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
     ok("observe", map("strings", List.of("world")));
     JsonNode learned = ok("learn", map("learning_flag", true, "manual_flag", false, "auto_act_flag", false));
     assertThat(keys(learned)).containsExactly("status", "pattern_name", "message", "empty_stm", "id", "interval",
-        "time_stamp");
+        "time_stamp", "result");
+    assertThat(learned.get("result").get("session_id").textValue()).isEqualTo(IMPLICIT);
     String name = learned.get("pattern_name").textValue();
     assertThat(name).matches("PTRN\\|[0-9a-f]{40}");
     assertThat(learned.get("message").textValue()).isEqualTo(name);
@@ -119,6 +132,7 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
     assertThat(empty.get("empty_stm").booleanValue()).isTrue();
     assertThat(empty.get("id").textValue()).isEqualTo("default_node");
     assertThat(empty.get("interval").intValue()).isEqualTo(2);
+    assertThat(empty.has("result")).as("no v3 success body for an empty STM").isFalse();
 
     // a single symbol: learned without a pattern
     ok("observe", map("strings", List.of("solo")));
@@ -136,7 +150,7 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
     ok("observe", map("strings", List.of("a")));
     ok("observe", map("strings", List.of("b")));
     JsonNode reply = ok("get_predictions", map("unique_id", "ignored"));
-    assertThat(keys(reply)).containsExactly("status", "predictions", "future_potentials", "count");
+    assertThat(keys(reply)).containsExactly("status", "predictions", "future_potentials", "count", "result");
     assertThat(reply.get("count").intValue()).isEqualTo(1);
     JsonNode prediction = reply.get("predictions").get(0);
     assertThat(prediction.get("name").textValue()).isEqualTo(name);
@@ -144,7 +158,9 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
     assertThat(prediction.get("frequency").isInt()).isTrue();
     assertThat(prediction.get("potential").isDouble()).isTrue();
     assertThat(reply.get("future_potentials").get(0).get("aggregate_potential").isDouble()).isTrue();
-    assertThat(reply.has("result")).isFalse();
+    // the v3 body keeps the bare hash and names the implicit session
+    assertThat(reply.get("result").get("predictions").get(0).get("name").textValue()).isEqualTo(name.substring(5));
+    assertThat(reply.get("result").get("session_id").textValue()).isEqualTo(IMPLICIT);
   }
 
   @Test
@@ -152,7 +168,9 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
     for (String method : List.of("clear_stm", "clear_short_term_memory")) {
       ok("observe", map("strings", List.of("a", "b"), "emotives", map("joy", 1.0)));
       JsonNode reply = ok(method, Map.of());
-      assertThat(reply.toString()).isEqualTo("{\"status\":\"okay\",\"message\":\"stm-cleared\"}");
+      assertThat(legacy(reply).toString()).isEqualTo("{\"status\":\"okay\",\"message\":\"stm-cleared\"}");
+      assertThat(reply.get("result").toString())
+          .isEqualTo("{\"status\":\"cleared\",\"session_id\":\"" + IMPLICIT + "\"}");
       assertThat(ok("get_stm", Map.of()).get("short_term_memory").size()).isZero();
       assertThat(ok("get_name", Map.of()).get("interval").intValue()).isZero();
       assertThat(ok("get_percept_data", Map.of()).get("percept_data").toString()).isEqualTo("{}");
@@ -166,7 +184,9 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
       String name = ok("learn", Map.of()).get("pattern_name").textValue();
       ok("get_pattern", map("pattern_id", name));
       JsonNode reply = ok(method, Map.of());
-      assertThat(reply.toString()).isEqualTo("{\"status\":\"okay\",\"message\":\"all-cleared\"}");
+      assertThat(legacy(reply).toString()).isEqualTo("{\"status\":\"okay\",\"message\":\"all-cleared\"}");
+      assertThat(reply.get("result").toString())
+          .isEqualTo("{\"status\":\"cleared\",\"session_id\":\"" + IMPLICIT + "\",\"scope\":\"all\"}");
       error("PATTERN_NOT_FOUND", 404, "get_pattern", map("pattern_id", name));
     }
   }
@@ -177,13 +197,19 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
     ok("observe", map("strings", List.of("c")));
     for (String method : List.of("get_stm", "get_short_term_memory")) {
       JsonNode reply = ok(method, Map.of());
-      assertThat(reply.toString()).isEqualTo("{\"status\":\"okay\",\"short_term_memory\":[[\"a\",\"b\"],[\"c\"]]}");
+      assertThat(legacy(reply).toString())
+          .isEqualTo("{\"status\":\"okay\",\"short_term_memory\":[[\"a\",\"b\"],[\"c\"]]}");
+      assertThat(reply.get("result").toString())
+          .isEqualTo("{\"stm\":[[\"a\",\"b\"],[\"c\"]],\"session_id\":\"" + IMPLICIT + "\",\"length\":2}");
     }
   }
 
   @Test
   void perceptAndCognitionData() {
-    assertThat(ok("get_percept_data", Map.of()).toString()).isEqualTo("{\"status\":\"okay\",\"percept_data\":{}}");
+    JsonNode none = ok("get_percept_data", Map.of());
+    assertThat(legacy(none).toString()).isEqualTo("{\"status\":\"okay\",\"percept_data\":{}}");
+    assertThat(none.get("result").toString())
+        .isEqualTo("{\"percept_data\":{},\"session_id\":\"" + IMPLICIT + "\",\"node_id\":\"default_node\"}");
     ok("observe", map("strings", List.of("foo", "bar"), "emotives", map("anger", 0.6), "metadata", map("k", "v")));
     JsonNode percept = ok("get_percept_data", Map.of()).get("percept_data");
     assertThat(percept.toString()).isEqualTo("{\"strings\":[\"bar\",\"foo\"],\"vectors\":[],\"emotives\":{\"anger\":0.6},"
@@ -214,8 +240,10 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
   @Test
   void geneChangeSingleAndBatch() {
     JsonNode reply = ok("gene_change", map("gene_name", "recall_threshold", "gene_value", 0.5));
-    assertThat(reply.toString())
+    assertThat(legacy(reply).toString())
         .isEqualTo("{\"status\":\"okay\",\"message\":\"Gene recall_threshold updated to 0.5\",\"id\":\"default_node\"}");
+    assertThat(reply.get("result").toString()).isEqualTo(
+        "{\"status\":\"okay\",\"message\":\"Configuration updated\",\"session_id\":\"" + IMPLICIT + "\"}");
     assertThat(ok("get_gene", map("gene_name", "recall_threshold")).get("gene_value").doubleValue()).isEqualTo(0.5);
 
     reply = ok("change_gene", map("genes", map("persistence", 7, "stm_mode", "ROLLING", "unknown_key", 1)));
@@ -260,6 +288,24 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
   }
 
   @Test
+  void pingAddsTheNodesPingBody() {
+    JsonNode reply = ok("ping", Map.of());
+    assertThat(keys(reply)).containsExactly("status", "message", "timestamp", "result");
+    JsonNode body = reply.get("result");
+    assertThat(keys(body)).containsExactly("status", "processor", "interval", "time_stamp", "worker_id");
+    assertThat(body.get("processor").textValue()).isEqualTo("KatoProcessor");
+    assertThat(body.get("interval").intValue()).isZero();
+    assertThat(body.get("time_stamp").doubleValue()).isEqualTo(reply.get("timestamp").doubleValue());
+    ok("observe", map("strings", List.of("a")), "node_id", "pinged");
+    ok("observe", map("strings", List.of("b")), "node_id", "pinged");
+    assertThat(ok("ping", Map.of(), "node_id", "pinged").get("result").get("interval").intValue()).isEqualTo(2);
+    // a ping creates no node
+    int loaded = host.loadedNodes();
+    assertThat(ok("ping", Map.of(), "node_id", "never-seen").get("result").get("interval").intValue()).isZero();
+    assertThat(host.loadedNodes()).isEqualTo(loaded);
+  }
+
+  @Test
   void getPattern() {
     ok("observe", map("strings", List.of("hello")));
     ok("observe", map("strings", List.of("world")));
@@ -271,6 +317,9 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
       assertThat(pattern.get("pattern_data").toString()).isEqualTo("[[\"hello\"],[\"world\"]]");
       assertThat(pattern.get("length").intValue()).isEqualTo(2);
       assertThat(pattern.get("frequency").intValue()).isEqualTo(1);
+      JsonNode body = ok("get_pattern", map("pattern_id", id)).get("result");
+      assertThat(body.toString()).isEqualTo("{\"pattern\":{\"status\":\"okay\",\"pattern\":" + pattern
+          + "},\"node_id\":\"default_node_kato\"}");
     }
     JsonNode missing = error("PATTERN_NOT_FOUND", 404, "get_pattern", map("pattern_id", "PTRN|nope"));
     assertThat(missing.get("message").textValue()).isEqualTo("Pattern PTRN|nope not found");
