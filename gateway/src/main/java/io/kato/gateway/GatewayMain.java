@@ -61,6 +61,10 @@ public final class GatewayMain implements Callable<Integer> {
       description = "how long a call waits for a worker to register before 503 WORKER_UNAVAILABLE")
   long placementWaitMs;
 
+  @Option(names = "--processors", defaultValue = "${env:PROCESSORS:-}",
+      description = "static ZeroMQ processors pid:host:port,... (PROCESSORS)")
+  String processors;
+
   @Option(names = "--exit-with-parent", defaultValue = "-1",
       description = "stop when the process with this pid exits (used by ./kato up so no JVM is orphaned)")
   long parentPid;
@@ -73,7 +77,8 @@ public final class GatewayMain implements Callable<Integer> {
         d.maxSessionIdLength());
     GatewayOptions options = new GatewayOptions(host, port, serviceName, defaultNode, limits,
         Duration.ofMillis(heartbeatIntervalMs), heartbeatMisses, Duration.ofMillis(grpcDeadlineMs), false,
-        exposeRouting, cors, List.copyOf(workers), Duration.ofMillis(placementWaitMs));
+        exposeRouting, cors, List.copyOf(workers), Duration.ofMillis(placementWaitMs),
+        processors);
     GatewayServer server = GatewayServer.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

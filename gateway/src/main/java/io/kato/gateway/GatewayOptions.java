@@ -10,6 +10,7 @@ import java.util.List;
  *
  * @param staticWorkers gRPC workers given on the command line, {@code id=host:port}; they are
  *     registered at start and kept alive by pings
+ * @param processors the {@code PROCESSORS} list of static ZeroMQ processors, {@code pid:host:port,...}
  * @param placementWait how long a call waits for a worker to register when no worker can take its
  *     node, before it answers WORKER_UNAVAILABLE
  */
@@ -26,10 +27,11 @@ public record GatewayOptions(
     boolean exposeRouting,
     boolean corsEnabled,
     List<String> staticWorkers,
-    Duration placementWait) {
+    Duration placementWait,
+    String processors) {
 
   public static GatewayOptions defaults(int port) {
     return new GatewayOptions("0.0.0.0", port, "kato", "default_node", Limits.DEFAULTS, Duration.ofSeconds(1), 5,
-        Duration.ofSeconds(10), false, true, true, List.of(), Duration.ofSeconds(10));
+        Duration.ofSeconds(10), false, true, true, List.of(), Duration.ofSeconds(10), "");
   }
 }

@@ -131,6 +131,7 @@ public final class GatewayServer implements AutoCloseable {
       registry.register(RegisterRequest.newBuilder().setWorkerId(id).setTransport("grpc").setGrpcAddress(address)
           .build(), true);
     }
+    registerStaticProcessors(registry, options.processors());
     Map<String, Integer> pingFailures = new ConcurrentHashMap<>();
     vertx.setPeriodic(options.heartbeatInterval().toMillis(), t -> {
       registry.tick();
@@ -154,10 +155,33 @@ public final class GatewayServer implements AutoCloseable {
     return new GrpcTransport(client, r.getGrpcAddress());
   }
 
-  /** Static workers have no heartbeat of their own: a cheap call stands in for it. */
+  /**
+   * {@code PROCESSORS=p001:host:5555,p002:host:5556} (API.md §6.3): one static ZeroMQ worker per
+   * host:port, {@code zmq-<host>-<port>}, serving exactly the listed processor ids.
+   */
+  static void registerStaticProcessors(WorkerRegistry registry, String processors) {
+    if (processors == null || processors.isBlank()) {
+      return;
+    }
+    Map<String, List<String>> byAddress = new java.util.LinkedHashMap<>();
+    for (String entry : processors.split(",")) {
+      String[] parts = entry.trim().split(":");
+      if (parts.length != 3) {
+        throw new IllegalArgumentException("PROCESSORS entry '" + entry + "' is not pid:host:port");
+      }
+      byAddress.computeIfAbsent(parts[1] + ":" + parts[2], k -> new java.util.ArrayList<>()).add(parts[0]);
+    }
+    byAddress.forEach((hostPort, pids) -> {
+      String[] hp = hostPort.split(":");
+      registry.register(RegisterRequest.newBuilder().setWorkerId("zmq-" + hp[0] + "-" + hp[1]).setTransport("zmq")
+          .setZmqAddress("tcp://" + hostPort).addAllProcessors(pids).setExclusive(true).build(), true);
+    });
+  }
+
+  /** Static and ZeroMQ workers have no heartbeat of their own: a cheap call stands in for it. */
   private static void pingStaticWorkers(WorkerRegistry registry, Map<String, Integer> failures) {
     for (Worker w : registry.all()) {
-      if (!w.isStaticWorker()) {
+      if (!w.pingedByGateway()) {
         continue;
       }
       w.transport().workerStats(0, new CallContext(0, "", null, 1000)).onComplete(done -> {

@@ -83,6 +83,11 @@ public final class Worker implements Rendezvous.Candidate {
     return isStatic;
   }
 
+  /** Static and ZeroMQ workers send no heartbeats: the gateway pings them (API.md §6.2, §6.3). */
+  public boolean pingedByGateway() {
+    return isStatic || "zmq".equals(transportKind);
+  }
+
   public boolean exclusive() {
     return exclusive;
   }

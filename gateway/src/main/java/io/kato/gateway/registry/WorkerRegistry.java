@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * idempotent upsert that bumps the worker's generation; a heartbeat renews the lease; {@link
  * #tick} ages leases: two missed beats make a worker suspect (no new nodes), {@code misses}
  * make it dead (its nodes move on their next call). Static workers (the {@code PROCESSORS} list)
- * are not aged by beats; the gateway pings them instead.
+ * and ZeroMQ workers are not aged by beats; the gateway pings them instead ({@link #pinged}).
  *
  * <p>Thread-safe: records are replaced atomically in a concurrent map, leases are volatile.
  */
@@ -126,7 +126,7 @@ public final class WorkerRegistry {
   public void tick() {
     Instant now = clock.instant();
     for (Worker worker : workers.values()) {
-      if (worker.isStatic) {
+      if (worker.pingedByGateway()) {
         continue;
       }
       long missed = Duration.between(worker.lastHeartbeat, now).toMillis() / Math.max(1, heartbeatInterval.toMillis());
