@@ -68,7 +68,8 @@ public final class LoadGenerator implements Callable<Integer> {
       description = "patterns per node; a list measures at each size")
   List<Integer> patternSizes;
 
-  @Option(names = "--node-prefix", defaultValue = "bench")
+  @Option(names = "--node-prefix", description = "node ids are <prefix>-<n>; default: a fresh prefix per run. "
+      + "Reusing a prefix adds the preload to the patterns already there")
   String nodePrefix;
 
   @Option(names = "--out", defaultValue = "bench-results.json")
@@ -95,6 +96,9 @@ public final class LoadGenerator implements Callable<Integer> {
     host = base.getHost();
     port = base.getPort() < 0 ? 80 : base.getPort();
     zipf = new Zipf(2000, 1.0);
+    if (nodePrefix == null) {
+      nodePrefix = "bench-" + Long.toString(System.currentTimeMillis(), 36);
+    }
     Vertx vertx = Vertx.vertx();
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost(host)
         .setDefaultPort(port), new PoolOptions().setHttp1MaxSize(Math.max(clients, 16)));
