@@ -20,11 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleConsumer;
 
-/** Engine results as {@code kato.v1} messages: one mapping, field for field. */
-final class EngineProto {
+/**
+ * Engine results as {@code kato.v1} messages: one mapping, field for field. Their JSON is {@code
+ * ProtoJson}'s, for the gRPC path and the worker's own JSON answers alike.
+ */
+public final class EngineProto {
   private EngineProto() {}
 
-  static List<Event> events(List<List<String>> events) {
+  public static List<Event> events(List<List<String>> events) {
     List<Event> out = new ArrayList<>(events.size());
     for (List<String> event : events) {
       out.add(Event.newBuilder().addAllSymbols(event).build());
@@ -32,13 +35,13 @@ final class EngineProto {
     return out;
   }
 
-  static Emotives emotives(Map<String, Double> emotives) {
+  public static Emotives emotives(Map<String, Double> emotives) {
     Emotives.Builder out = Emotives.newBuilder();
     emotives.forEach((name, value) -> out.addEntries(Emotive.newBuilder().setName(name).setValue(value)));
     return out.build();
   }
 
-  static List<Vector> vectors(List<double[]> vectors) {
+  public static List<Vector> vectors(List<double[]> vectors) {
     List<Vector> out = new ArrayList<>(vectors.size());
     for (double[] vector : vectors) {
       Vector.Builder v = Vector.newBuilder();
@@ -50,7 +53,7 @@ final class EngineProto {
     return out;
   }
 
-  static List<io.kato.proto.v1.Anomaly> anomalies(List<io.kato.engine.Anomaly> anomalies) {
+  public static List<io.kato.proto.v1.Anomaly> anomalies(List<io.kato.engine.Anomaly> anomalies) {
     List<Anomaly> out = new ArrayList<>(anomalies.size());
     for (io.kato.engine.Anomaly a : anomalies) {
       out.add(Anomaly.newBuilder().setObserved(a.observed()).setExpected(a.expected())
@@ -59,7 +62,7 @@ final class EngineProto {
     return out;
   }
 
-  static io.kato.proto.v1.Prediction prediction(Prediction prediction) {
+  public static io.kato.proto.v1.Prediction prediction(Prediction prediction) {
     io.kato.proto.v1.Prediction.Builder out = io.kato.proto.v1.Prediction.newBuilder();
     if (prediction instanceof FullPrediction) {
       return out.setFull(full((FullPrediction) prediction)).build();
@@ -67,7 +70,7 @@ final class EngineProto {
     return out.setSingleSymbol(single((SingleSymbolPrediction) prediction)).build();
   }
 
-  static List<io.kato.proto.v1.Prediction> predictions(List<? extends Prediction> predictions) {
+  public static List<io.kato.proto.v1.Prediction> predictions(List<? extends Prediction> predictions) {
     List<io.kato.proto.v1.Prediction> out = new ArrayList<>(predictions.size());
     for (Prediction p : predictions) {
       out.add(prediction(p));
@@ -120,7 +123,7 @@ final class EngineProto {
     }
   }
 
-  static List<io.kato.proto.v1.FuturePotential> futurePotentials(List<FuturePotential> futures) {
+  public static List<io.kato.proto.v1.FuturePotential> futurePotentials(List<FuturePotential> futures) {
     List<io.kato.proto.v1.FuturePotential> out = new ArrayList<>(futures.size());
     for (FuturePotential f : futures) {
       out.add(io.kato.proto.v1.FuturePotential.newBuilder().addAllFuture(events(f.future()))
@@ -130,7 +133,7 @@ final class EngineProto {
     return out;
   }
 
-  static Pattern pattern(StoredPattern p) {
+  public static Pattern pattern(StoredPattern p) {
     Pattern.Builder b = Pattern.newBuilder().setName(PatternNames.PREFIX + p.name())
         .addAllPatternData(events(p.events())).setLength(p.length()).setFrequency(p.frequency());
     for (Map<String, Double> window : p.emotives()) {
@@ -140,7 +143,7 @@ final class EngineProto {
     return b.build();
   }
 
-  static io.kato.proto.v1.PerceptData perceptData(PerceptData p) {
+  public static io.kato.proto.v1.PerceptData perceptData(PerceptData p) {
     return io.kato.proto.v1.PerceptData.newBuilder().addAllStrings(p.strings()).addAllVectors(vectors(p.vectors()))
         .setEmotives(emotives(p.emotives())).setMetadata(ProtoValues.toProtoMap(p.metadata())).build();
   }
