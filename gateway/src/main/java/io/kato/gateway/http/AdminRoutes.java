@@ -74,9 +74,7 @@ public final class AdminRoutes {
   }
 
   private ObjectNode record(Worker w) {
-    ObjectNode o = w.toJson();
-    o.put("node_count", placement.nodeCounts().getOrDefault(w.workerId(), 0L));
-    return o;
+    return w.toJson(placement.nodeCounts().getOrDefault(w.workerId(), 0L));
   }
 
   private void list(RoutingContext ctx) {

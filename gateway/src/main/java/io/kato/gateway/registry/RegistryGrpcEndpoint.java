@@ -55,13 +55,14 @@ public final class RegistryGrpcEndpoint implements Service {
     });
   }
 
+  /** The record as registration answers it; node counts are shown by {@code GET /workers}. */
   static WorkerRecord record(Worker w) {
     return WorkerRecord.newBuilder().setWorkerId(w.workerId).setTransport(w.transportKind)
         .setGrpcAddress(w.grpcAddress).setZmqAddress(w.zmqAddress).setCapacity(w.capacity)
         .addAllProcessors(w.processors).setExclusive(w.exclusive).putAllLabels(w.labels).setVersion(w.version)
         .setState(w.state.wireName()).setRegisteredAt(io.kato.common.Timestamps.eventTime(w.registeredAt))
         .setLastHeartbeat(io.kato.common.Timestamps.eventTime(w.lastHeartbeat))
-        .setMissedHeartbeats(w.missedHeartbeats).setGeneration(w.generation).setNodeCount(w.nodeCount)
+        .setMissedHeartbeats(w.missedHeartbeats).setGeneration(w.generation)
         .setStatic(w.isStatic).build();
   }
 

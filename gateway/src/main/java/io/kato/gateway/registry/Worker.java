@@ -34,7 +34,6 @@ public final class Worker implements Rendezvous.Candidate {
   volatile Instant lastHeartbeat;
   volatile long missedHeartbeats;
   volatile WorkerState state = WorkerState.LIVE;
-  volatile long nodeCount;
 
   Worker(String workerId, String transportKind, String grpcAddress, String zmqAddress, long capacity,
       List<String> processors, boolean exclusive, Map<String, String> labels, String version, boolean isStatic,
@@ -101,8 +100,13 @@ public final class Worker implements Rendezvous.Candidate {
     return processors;
   }
 
-  /** The record of API.md §6.2 as the admin routes show it. */
+  /** The record without placement knowledge ({@code node_count} 0); see {@link #toJson(long)}. */
   public ObjectNode toJson() {
+    return toJson(0);
+  }
+
+  /** The record of API.md §6.2; {@code nodeCount} = nodes placed on it now (the placement knows). */
+  public ObjectNode toJson(long nodeCount) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("worker_id", workerId);
     o.put("transport", transportKind);
