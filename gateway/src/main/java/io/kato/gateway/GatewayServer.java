@@ -138,6 +138,10 @@ public final class GatewayServer implements AutoCloseable {
       pingStaticWorkers(registry, pingFailures);
     });
     vertx.setPeriodic(1000, t -> monitoring.refreshSessionCount());
+    vertx.executeBlocking(() -> {
+      monitoring.sampleResources();
+      return null;
+    });
     vertx.setPeriodic(10_000, t -> vertx.executeBlocking(() -> {
       monitoring.sampleResources();
       return null;

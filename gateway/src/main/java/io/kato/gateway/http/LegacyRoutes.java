@@ -222,11 +222,10 @@ public final class LegacyRoutes {
 
   private Future<ObjectNode> gene(RoutingContext ctx, String pid, WorkerTransport t, CallContext c) {
     String name = ctx.pathParam("gene_name");
-    String key = name.toLowerCase(java.util.Locale.ROOT).equals("sort") ? "sort_symbols"
-        : name.toLowerCase(java.util.Locale.ROOT);
+    String key = NodeRoutes.lowerGene(name);
     return t.getConfig(implicit(pid), c).compose(body -> {
       JsonNode config = body.path("config");
-      if (!config.has(key) && !Set.of("fuzzy_token_threshold", "affinity_emotive").contains(key)) {
+      if (!NodeRoutes.isGene(config, key)) {
         return Future.failedFuture(ApiError.of(ErrorCode.UNKNOWN_GENE, "Gene " + name + " not found"));
       }
       JsonNode value = config.has(key) ? config.get(key) : NODES.nullNode();
@@ -256,12 +255,11 @@ public final class LegacyRoutes {
     if (body == null || !body.has("value")) {
       return Future.failedFuture(ApiError.of(ErrorCode.BAD_REQUEST, "value required"));
     }
+    String key = NodeRoutes.lowerGene(ctx.pathParam("gene_name"));
     Map<String, Object> update = new LinkedHashMap<>();
-    String name = ctx.pathParam("gene_name").toLowerCase(java.util.Locale.ROOT);
-    update.put(name.equals("sort") ? "sort_symbols" : name, JsonValues.toJava(body.get("value")));
+    update.put(key, JsonValues.toJava(body.get("value")));
     return t.getConfig(implicit(pid), c).compose(config -> {
-      String key = update.keySet().iterator().next();
-      if (!config.path("config").has(key) && !Set.of("fuzzy_token_threshold", "affinity_emotive").contains(key)) {
+      if (!NodeRoutes.isGene(config.path("config"), key)) {
         return Future.failedFuture(ApiError.of(ErrorCode.UNKNOWN_GENE, "Gene " + ctx.pathParam("gene_name")
             + " not found"));
       }

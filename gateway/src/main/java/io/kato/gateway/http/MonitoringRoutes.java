@@ -37,6 +37,8 @@ public final class MonitoringRoutes {
   private final long startedNanos = System.nanoTime();
   /** Refreshed every second by {@link #refreshSessionCount}: /health must never wait for a worker. */
   private volatile long cachedActiveSessions;
+  /** Host resources, sampled off the event loop every 10 s by {@link #sampleResources}. */
+  private volatile HostResources.Sample lastHost = new HostResources.Sample(0.0, 0.0, 0, 0.0, 0.0);
 
   public MonitoringRoutes(HttpSupport http, WorkerRegistry registry, RequestMetrics metrics, MetricSeries series,
       PrometheusMeterRegistry prometheus, EventHub events) {
@@ -83,6 +85,7 @@ public final class MonitoringRoutes {
   /** Adds one sample of host resources to the time series (blocking: call off the event loop). */
   public void sampleResources() {
     HostResources.Sample host = HostResources.sample();
+    lastHost = host;
     Map<String, String> none = Map.of();
     series.record("kato_cpu_usage_percent", host.cpuPercent(), none);
     series.record("kato_memory_usage_percent", host.memoryPercent(), none);
@@ -239,7 +242,7 @@ public final class MonitoringRoutes {
   private void metrics(RoutingContext ctx) {
     cluster.fetch(MAX_PROCESSORS, HttpSupport.traceId(ctx)).onComplete(done -> {
       ClusterStats.Snapshot s = done.succeeded() ? done.result() : new ClusterStats.Snapshot(List.of(), 0);
-      HostResources.Sample host = HostResources.sample();
+      HostResources.Sample host = lastHost;
       ObjectNode summary = summary(s, host);
       RequestMetrics.Window window = metrics.window();
       ObjectNode o = NODES.objectNode();
@@ -323,7 +326,7 @@ public final class MonitoringRoutes {
     }
     cluster.fetch(MAX_PROCESSORS, HttpSupport.traceId(ctx)).onComplete(done -> {
       ClusterStats.Snapshot s = done.succeeded() ? done.result() : new ClusterStats.Snapshot(List.of(), 0);
-      HostResources.Sample host = HostResources.sample();
+      HostResources.Sample host = lastHost;
       ObjectNode o = NODES.objectNode();
       o.put("time_range_minutes", minutes);
       o.put("timestamp", System.currentTimeMillis() / 1000.0);

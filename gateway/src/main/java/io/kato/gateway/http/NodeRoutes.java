@@ -208,9 +208,15 @@ public final class NodeRoutes {
     return out;
   }
 
-  private static String lowerGene(String name) {
+  /** Gene names match case-insensitively; {@code sort} is an alias of {@code sort_symbols} (§3.3). */
+  static String lowerGene(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     return lower.equals("sort") ? "sort_symbols" : lower;
+  }
+
+  /** Whether {@code name} (canonical) is a config key: in the effective config, or optional and unset. */
+  static boolean isGene(JsonNode effectiveConfig, String name) {
+    return effectiveConfig.has(name) || OPTIONAL_GENES.contains(name);
   }
 
   private void gene(RoutingContext ctx) {
@@ -218,7 +224,7 @@ public final class NodeRoutes {
     String name = lowerGene(requested);
     implicit(ctx, false, (s, t, c) -> t.getConfig(s, c).compose(body -> {
       JsonNode config = body.path("config");
-      if (!config.has(name) && !OPTIONAL_GENES.contains(name)) {
+      if (!isGene(config, name)) {
         return Future.failedFuture(ApiError.of(ErrorCode.UNKNOWN_GENE, "Gene " + requested + " not found"));
       }
       JsonNode value = config.has(name) ? config.get(name) : NODES.nullNode();
