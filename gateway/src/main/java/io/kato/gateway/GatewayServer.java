@@ -90,7 +90,7 @@ public final class GatewayServer implements AutoCloseable {
     WorkerRegistry registry = new WorkerRegistry(r -> transport(grpcClient, r), options.heartbeatInterval(),
         options.heartbeatMisses(), Clock.systemUTC());
     NodePlacement placement = new NodePlacement(registry, System::currentTimeMillis);
-    SessionDirectory directory = new SessionDirectory(registry, 200_000, 2000);
+    SessionDirectory directory = new SessionDirectory(registry, placement, 200_000, 2000);
     NodeCalls calls = new NodeCalls(placement, vertx, options.placementWait());
     HttpSupport http = new HttpSupport(options, calls, directory);
     RequestMetrics metrics = new RequestMetrics();

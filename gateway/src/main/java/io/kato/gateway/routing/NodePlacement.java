@@ -61,6 +61,26 @@ public final class NodePlacement {
     return registry.get(assignment.workerId).map(w -> new Placement(kbId, w, assignment.epoch));
   }
 
+  /**
+   * A serving worker was found holding one of the node's sessions, so the node's knowledge base
+   * lives there (sessions live with their node's owner). Adopted only when the node has no
+   * serving owner yet: after a gateway restart this finds nodes the workers did not declare
+   * (ZeroMQ workers added by an admin declare none), before any call could place them by hash.
+   */
+  public void adopt(String nodeId, String workerId) {
+    Optional<Worker> holder = registry.get(workerId).filter(w -> w.state().serves());
+    if (holder.isEmpty()) {
+      return;
+    }
+    assignments.compute(NodeIds.kbId(nodeId), (key, old) -> {
+      boolean ownerServes = old != null && registry.get(old.workerId).map(w -> w.state().serves()).orElse(false);
+      if (ownerServes || !pinAllows(key, workerId)) {
+        return old;
+      }
+      return new Assignment(workerId, nextEpoch(old));
+    });
+  }
+
   /** After a worker fenced {@code stale}: the same owner with a newer epoch. */
   public Optional<Placement> refresh(String nodeId, long stale) {
     String kbId = NodeIds.kbId(nodeId);

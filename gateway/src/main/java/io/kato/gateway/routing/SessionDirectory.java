@@ -17,15 +17,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * filled by session creation and lookups; a miss asks every serving worker, which is what
  * makes a restarted gateway find every session again (sessions live with their node's owner).
  * A cached entry may outlive its session: the owner then answers SESSION_NOT_FOUND and the
- * caller {@link #forget}s it.
+ * caller {@link #forget}s it. The worker that answers a lookup holds the session's node, which
+ * the placement {@link NodePlacement#adopt adopts} when the node has no owner yet.
  */
 public final class SessionDirectory {
   private final WorkerRegistry registry;
+  private final NodePlacement placement;
   private final long lookupDeadlineMillis;
   private final Map<String, SessionLocation> cache;
 
-  public SessionDirectory(WorkerRegistry registry, int capacity, long lookupDeadlineMillis) {
+  public SessionDirectory(WorkerRegistry registry, NodePlacement placement, int capacity,
+      long lookupDeadlineMillis) {
     this.registry = registry;
+    this.placement = placement;
     this.lookupDeadlineMillis = lookupDeadlineMillis;
     this.cache = new LinkedHashMap<>(1024, 0.75f, true) {
       private static final long serialVersionUID = 1L;
@@ -83,6 +87,7 @@ public final class SessionDirectory {
     for (Worker w : workers) {
       w.transport().lookupSession(sessionId, call).onComplete(done -> {
         if (done.succeeded() && done.result().path("exists").asBoolean()) {
+          placement.adopt(done.result().path("node_id").asText(), w.workerId());
           result.tryComplete(Optional.of(done.result()));
         } else if (done.succeeded() && done.result().path("expired").asBoolean()) {
           synchronized (expired) {

@@ -432,4 +432,45 @@ class NodePlacementTest {
       assertThat(place(n).worker().workerId()).isEqualTo("w2");
     }
   }
+
+  // ---- adoption from session lookups ----------------------------------------------------------
+
+  @Test
+  void aWorkerHoldingASessionOfAnUnplacedNodeBecomesItsOwner() {
+    Worker w1 = register("w1");
+    Worker w2 = register("w2");
+    String node = nodeWonBy("w1", List.of(w1, w2));
+    placement.adopt(node, "w2");
+    Placement p = place(node);
+    assertThat(p.worker().workerId()).isEqualTo("w2");
+    assertThat(p.epoch()).isGreaterThanOrEqualTo(T0.toEpochMilli());
+  }
+
+  @Test
+  void adoptionNeverTakesANodeFromAServingOwner() {
+    Worker w1 = register("w1");
+    Worker w2 = register("w2");
+    String node = nodeWonBy("w1", List.of(w1, w2));
+    Placement before = place(node);
+    placement.adopt(node, "w2");
+    Placement after = place(node);
+    assertThat(after.worker().workerId()).isEqualTo("w1");
+    assertThat(after.epoch()).isEqualTo(before.epoch());
+  }
+
+  @Test
+  void adoptionRespectsPinsAndIgnoresUnknownOrDeadWorkers() {
+    Worker w1 = register("w1");
+    Worker w2 = register("w2");
+    String pinnedNode = nodeWonBy("w2", List.of(w1, w2));
+    placement.pin(pinnedNode, "w1");
+    placement.adopt(pinnedNode, "w2");
+    assertThat(place(pinnedNode).worker().workerId()).isEqualTo("w1");
+
+    String node = nodeWonBy("w1", List.of(w1, w2), pinnedNode);
+    placement.adopt(node, "nobody");
+    elapse(6000, "w1");
+    placement.adopt(node, "w2");
+    assertThat(place(node).worker().workerId()).isEqualTo("w1");
+  }
 }

@@ -204,8 +204,8 @@ final class ZmqMethods {
       }
       givenUniqueId = uniqueIdNode.textValue().isEmpty() ? null : uniqueIdNode.textValue();
     }
-    String echoedUniqueId = givenUniqueId;
-    return onSession(c, sid -> host.observe(sid, observation, c.meta())).thenApply(observed -> {
+    String clientUniqueId = givenUniqueId == null ? "" : givenUniqueId;
+    return onSession(c, sid -> host.observe(sid, observation, clientUniqueId, c.meta())).thenApply(observed -> {
       SessionRecord record = observed.session();
       Processor.ObserveResult result = observed.result();
       LinkedHashMap<String, Object> reply = okay();
@@ -214,9 +214,8 @@ final class ZmqMethods {
       reply.put("id", record.nodeId());
       reply.put("interval", record.state().time());
       reply.put("time_stamp", epochSeconds());
-      // host.observe has no client unique_id: the legacy reply echoes the client's id (the
-      // engine never reads it), the v3 body keeps the server-generated one (§2.3.1)
-      reply.put("unique_id", echoedUniqueId != null ? echoedUniqueId : observed.uniqueId());
+      // the client's unique_id when it sent one, else the generated obs-<hex> (as over gRPC)
+      reply.put("unique_id", observed.uniqueId());
       if (result.autoLearnedPattern() != null) {
         reply.put("auto_learned_pattern", result.autoLearnedPattern());
       }

@@ -59,6 +59,8 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
 
     reply = ok("observe", map("strings", List.of("again"), "unique_id", "client-1"));
     assertThat(reply.get("unique_id").textValue()).isEqualTo("client-1");
+    // the client's id reaches the engine, so the v3 body carries it too (as over gRPC)
+    assertThat(reply.get("result").get("unique_id").textValue()).isEqualTo("client-1");
     assertThat(reply.get("interval").intValue()).isEqualTo(2);
     assertThat(reply.get("short_term_memory").size()).isEqualTo(2);
   }
@@ -403,7 +405,11 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
     assertThat(result.get("processor_id").textValue()).isEqualTo("user-1");
     assertThat(result.get("stm_length").intValue()).isEqualTo(1);
     assertThat(result.get("time").intValue()).isEqualTo(1);
-    assertThat(result.get("unique_id").textValue()).matches("obs-[0-9a-f]{32}");
+    // a unique_id on the wire reaches the engine, as over gRPC; the gateway sends one only for
+    // the routes that echo it (seed-003 root observe), never for POST /sessions/{id}/observe
+    assertThat(result.get("unique_id").textValue()).isEqualTo("mine");
+    assertThat(ok("observe", map("strings", List.of("again")), "session_id", sid).get("result").get("unique_id")
+        .textValue()).matches("obs-[0-9a-f]{32}");
     assertThat(result.get("auto_learned_pattern").isNull()).isTrue();
     // the implicit session of that node is another session
     assertThat(ok("get_stm", Map.of(), "node_id", "user-1").get("short_term_memory").size()).isZero();
