@@ -1,9 +1,13 @@
 package io.kato.gateway;
 
 import io.kato.common.Limits;
+import io.kato.gateway.http.ApiKeys;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -65,6 +69,16 @@ public final class GatewayMain implements Callable<Integer> {
       description = "static ZeroMQ processors pid:host:port,... (PROCESSORS)")
   String processors;
 
+  @Option(names = "--api-key", description = "an accepted API key (repeatable; adds to KATO_API_KEYS / AUTH_API_KEYS)")
+  List<String> apiKeys = new ArrayList<>();
+
+  @Option(names = "--admin-api-key", description = "a key allowed on admin writes (repeatable; adds to KATO_ADMIN_API_KEYS)")
+  List<String> adminApiKeys = new ArrayList<>();
+
+  @Option(names = "--idempotency-keep-seconds", defaultValue = "${env:SESSION_TTL:-3600}",
+      description = "how long Idempotency-Key answers are kept (default SESSION_TTL, ${DEFAULT-VALUE})")
+  long idempotencyKeepSeconds;
+
   @Option(names = "--exit-with-parent", defaultValue = "-1",
       description = "stop when the process with this pid exits (used by ./kato up so no JVM is orphaned)")
   long parentPid;
@@ -78,7 +92,7 @@ public final class GatewayMain implements Callable<Integer> {
     GatewayOptions options = new GatewayOptions(host, port, serviceName, defaultNode, limits,
         Duration.ofMillis(heartbeatIntervalMs), heartbeatMisses, Duration.ofMillis(grpcDeadlineMs), false,
         exposeRouting, cors, List.copyOf(workers), Duration.ofMillis(placementWaitMs),
-        processors);
+        processors, apiKeysFromEnvironment(), Duration.ofSeconds(Math.max(1, idempotencyKeepSeconds)));
     GatewayServer server = GatewayServer.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -99,6 +113,23 @@ public final class GatewayMain implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * KATO_API_KEYS (alias AUTH_API_KEYS) plus --api-key; AUTH_ENABLED=false switches them off;
+   * KATO_ADMIN_API_KEYS for admin writes; AUTH_API_KEY_HEADER names the header (§3.7).
+   */
+  private ApiKeys apiKeysFromEnvironment() {
+    Map<String, String> env = System.getenv();
+    Set<String> keys = new LinkedHashSet<>(ApiKeys.parseList(env.getOrDefault("KATO_API_KEYS",
+        env.getOrDefault("AUTH_API_KEYS", ""))));
+    apiKeys.forEach(k -> keys.addAll(ApiKeys.parseList(k)));
+    if ("false".equalsIgnoreCase(env.getOrDefault("AUTH_ENABLED", "").trim())) {
+      return ApiKeys.disabled();
+    }
+    Set<String> adminKeys = new LinkedHashSet<>(ApiKeys.parseList(env.get("KATO_ADMIN_API_KEYS")));
+    adminApiKeys.forEach(k -> adminKeys.addAll(ApiKeys.parseList(k)));
+    return new ApiKeys(keys, adminKeys, env.getOrDefault("AUTH_API_KEY_HEADER", "X-API-Key"));
   }
 
   public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package io.kato.gateway;
 
 import io.kato.common.Limits;
+import io.kato.gateway.http.ApiKeys;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,6 +14,8 @@ import java.util.List;
  * @param processors the {@code PROCESSORS} list of static ZeroMQ processors, {@code pid:host:port,...}
  * @param placementWait how long a call waits for a worker to register when no worker can take its
  *     node, before it answers WORKER_UNAVAILABLE
+ * @param apiKeys the API keys of §1.7 (disabled unless keys are configured)
+ * @param idempotencyKeep how long answers to {@code Idempotency-Key} requests are kept (SESSION_TTL)
  */
 public record GatewayOptions(
     String host,
@@ -28,10 +31,20 @@ public record GatewayOptions(
     boolean corsEnabled,
     List<String> staticWorkers,
     Duration placementWait,
-    String processors) {
+    String processors,
+    ApiKeys apiKeys,
+    Duration idempotencyKeep) {
 
   public static GatewayOptions defaults(int port) {
     return new GatewayOptions("0.0.0.0", port, "kato", "default_node", Limits.DEFAULTS, Duration.ofSeconds(1), 5,
-        Duration.ofSeconds(10), false, true, true, List.of(), Duration.ofSeconds(10), "");
+        Duration.ofSeconds(10), false, true, true, List.of(), Duration.ofSeconds(10), "", ApiKeys.disabled(),
+        Duration.ofHours(1));
+  }
+
+  /** These options with other API keys. */
+  public GatewayOptions withApiKeys(ApiKeys keys) {
+    return new GatewayOptions(host, port, serviceName, defaultNode, limits, heartbeatInterval, heartbeatMisses,
+        grpcDeadline, sessionAutoCreate, exposeRouting, corsEnabled, staticWorkers, placementWait, processors, keys,
+        idempotencyKeep);
   }
 }

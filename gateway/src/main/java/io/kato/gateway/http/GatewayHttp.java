@@ -19,12 +19,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Assembles the HTTP router in the precedence order of API.md §1.5: size limits (body handler,
- * server options), the session check before routing, routing (404/405), then the handlers.
+ * server options), API keys, the session check before routing, Idempotency-Key replay, routing
+ * (404/405), then the handlers.
  * Every request gets a trace id, CORS headers, a log line on failure and a metrics sample.
  */
 public final class GatewayHttp {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayHttp.class);
   private static final String STARTED = "kato.started";
+  /** Memory bound of kept Idempotency-Key answers; the oldest go first beyond it. */
+  private static final long IDEMPOTENCY_MAX_BYTES = 64L * 1024 * 1024;
 
   private final HttpSupport http;
   private final RequestMetrics metrics;
@@ -46,11 +49,13 @@ public final class GatewayHttp {
     this.monitoring = monitoring;
     this.router = Router.router(vertx);
     router.route().handler(this::prepare);
-    router.get("/ws/events").handler(this::eventStream);
-    router.get("/ws").handler(new SessionSocket(http, calls, metrics)::handle);
+    router.get("/ws/events").handler(this::authenticate).handler(this::eventStream);
+    router.get("/ws").handler(this::authenticate).handler(new SessionSocket(http, calls, metrics)::handle);
     // the body is read (and its size limited) before the session check, which may wait for workers
     router.route().handler(BodyHandler.create(false).setBodyLimit(http.options().limits().maxMessageBytes()));
+    router.route().handler(this::authenticate);
     router.route().handler(new SessionCheck(http)::handle);
+    router.route().handler(new Idempotency(http, http.options().idempotencyKeep(), IDEMPOTENCY_MAX_BYTES)::handle);
     monitoring.register(router);
     sessions.register(router);
     nodes.register(router);
@@ -146,6 +151,11 @@ public final class GatewayHttp {
       }
     }
     ctx.next();
+  }
+
+  /** 401/403 of API.md §1.5 step 2; WebSocket handshakes are refused with HTTP 401 before the upgrade. */
+  private void authenticate(RoutingContext ctx) {
+    http.options().apiKeys().refusal(ctx.request()).ifPresentOrElse(error -> http.send(ctx, error), ctx::next);
   }
 
   private void record(RoutingContext ctx) {

@@ -245,9 +245,15 @@ public final class HttpSupport {
 
   // ---- calls ----------------------------------------------------------------------------------
 
+  /**
+   * The context of this request's worker calls: a fresh request id, or the one derived from the
+   * client's Idempotency-Key (so a retry is de-duplicated by the worker), the trace id, the W3C
+   * trace context and the deadline.
+   */
   public CallContext callContext(RoutingContext ctx) {
-    return new CallContext(0, "gw-" + UUID.randomUUID().toString().replace("-", ""), traceId(ctx),
-        options.grpcDeadline().toMillis());
+    String keyed = Idempotency.requestId(ctx);
+    String requestId = keyed != null ? keyed : "gw-" + UUID.randomUUID().toString().replace("-", "");
+    return new CallContext(0, requestId, traceId(ctx), options.grpcDeadline().toMillis(), TraceContext.of(ctx));
   }
 
   public static String traceId(RoutingContext ctx) {
@@ -273,12 +279,20 @@ public final class HttpSupport {
       return;
     }
     commonHeaders(ctx);
+    byte[] bytes;
     try {
-      ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
-          .end(Buffer.buffer(jsonBytes(body)));
+      bytes = jsonBytes(body);
     } catch (Exception e) {
       fail(ctx, e, false);
+      return;
     }
+    end(ctx, 200, bytes);
+  }
+
+  /** Ends a JSON response; the one place answers are written, so keyed answers are kept. */
+  private static void end(RoutingContext ctx, int status, byte[] body) {
+    Idempotency.keep(ctx, status, body, "application/json");
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(body));
   }
 
   /** Answers a future's body, or its failure; {@code mutation} selects the retry-safety rules. */
@@ -312,12 +326,14 @@ public final class HttpSupport {
         ctx.response().putHeader("Allow", allowed);
       }
     }
+    byte[] bytes;
     try {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-          .end(Buffer.buffer(jsonBytes(ErrorBodies.body(error, traceId(ctx)))));
+      bytes = jsonBytes(ErrorBodies.body(error, traceId(ctx)));
     } catch (Exception e) {
       ctx.response().setStatusCode(500).end();
+      return;
     }
+    end(ctx, status, bytes);
   }
 
   private ApiError toApiError(RoutingContext ctx, Throwable failure, boolean mutation) {

@@ -37,6 +37,11 @@ public final class LegacyRoutes {
 
   private final HttpSupport http;
 
+  /** Whether a first path segment is a reserved word, never a processor id. */
+  static boolean isReserved(String firstSegment) {
+    return RESERVED.contains(firstSegment);
+  }
+
   public LegacyRoutes(HttpSupport http) {
     this.http = http;
   }

@@ -1,11 +1,13 @@
 package io.kato.gateway.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kato.common.ErrorCode;
 import io.kato.common.Timestamps;
 import io.kato.gateway.registry.Worker;
+import io.kato.gateway.registry.WorkerCircuit;
 import io.kato.gateway.registry.WorkerRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -177,8 +179,15 @@ public final class MonitoringRoutes {
   }
 
   private void status(RoutingContext ctx) {
-    cluster.fetch(MAX_PROCESSORS, HttpSupport.traceId(ctx)).onComplete(done -> {
-      ClusterStats.Snapshot s = done.succeeded() ? done.result() : new ClusterStats.Snapshot(List.of(), 0);
+    String node = http.node(ctx, true);
+    // the [seed-003] stm_length/time of the node's implicit session; a read that creates nothing,
+    // skipped (0) while no worker serves, so /status never waits for one
+    Future<JsonNode> clock = registry.liveCount() == 0 ? Future.succeededFuture(NODES.objectNode())
+        : http.<JsonNode>onNode(ctx, node, (t, c) -> t.ping(node, c).map(p -> p)).otherwise(NODES.objectNode());
+    Future<ClusterStats.Snapshot> stats = cluster.fetch(MAX_PROCESSORS, HttpSupport.traceId(ctx));
+    Future.join(clock, stats).onComplete(joined -> {
+      ClusterStats.Snapshot s = stats.succeeded() ? stats.result() : new ClusterStats.Snapshot(List.of(), 0);
+      JsonNode implicit = clock.succeeded() ? clock.result() : NODES.objectNode();
       ObjectNode o = NODES.objectNode();
       o.put("status", healthStatus());
       o.put("base_processor_id", http.options().serviceName());
@@ -196,11 +205,11 @@ public final class MonitoringRoutes {
       sessions.put("redis_url", "");
       o.set("processors", processors(s));
       o.put("version", API_VERSION);
-      o.put("processor_id", http.node(ctx, true));
+      o.put("processor_id", node);
       o.put("processor_name", "KatoProcessor");
       o.put("uptime", uptimeSeconds());
-      o.put("stm_length", 0);
-      o.put("time", 0);
+      o.put("stm_length", implicit.path("stm_length").asLong(0));
+      o.put("time", implicit.path("interval").asLong(0));
       ObjectNode workers = o.putObject("workers");
       workers.put("total", registry.all().size());
       workers.put("live", registry.liveCount());
@@ -356,6 +365,7 @@ public final class MonitoringRoutes {
     for (Worker w : registry.all()) {
       ObjectNode p = w.transport().poolStatistics();
       p.put("state", w.state().wireName());
+      p.put("circuit", WorkerCircuit.stateName(w.circuit()));
       pools.set(w.workerId(), p);
     }
     return pools;

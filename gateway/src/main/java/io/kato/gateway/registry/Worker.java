@@ -2,6 +2,7 @@ package io.kato.gateway.registry;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.kato.common.Timestamps;
 import io.kato.gateway.routing.Rendezvous;
 import io.kato.gateway.transport.WorkerTransport;
@@ -30,6 +31,7 @@ public final class Worker implements Rendezvous.Candidate {
   final Instant registeredAt;
   final long generation;
   final WorkerTransport transport;
+  final CircuitBreaker circuit;
 
   volatile Instant lastHeartbeat;
   volatile long missedHeartbeats;
@@ -37,7 +39,8 @@ public final class Worker implements Rendezvous.Candidate {
 
   Worker(String workerId, String transportKind, String grpcAddress, String zmqAddress, long capacity,
       List<String> processors, boolean exclusive, Map<String, String> labels, String version, boolean isStatic,
-      Set<String> hostedKbIds, boolean sharedStore, Instant registeredAt, long generation, WorkerTransport transport) {
+      Set<String> hostedKbIds, boolean sharedStore, Instant registeredAt, long generation, WorkerTransport transport,
+      CircuitBreaker circuit) {
     this.workerId = workerId;
     this.transportKind = transportKind;
     this.grpcAddress = grpcAddress;
@@ -54,6 +57,12 @@ public final class Worker implements Rendezvous.Candidate {
     this.lastHeartbeat = registeredAt;
     this.generation = generation;
     this.transport = transport;
+    this.circuit = circuit;
+  }
+
+  /** The breaker guarding calls to this worker (kept across re-registrations at one address). */
+  public CircuitBreaker circuit() {
+    return circuit;
   }
 
   @Override

@@ -76,7 +76,8 @@ public final class WorkerRegistry {
     Worker worker = new Worker(id, transport, request.getGrpcAddress(), request.getZmqAddress(),
         request.getCapacity() == 0 ? 1 : request.getCapacity(), request.getProcessorsList(), exclusive,
         request.getLabelsMap(), request.getVersion(), isStatic, new HashSet<>(request.getHostedKbIdsList()),
-        request.getSharedStore(), clock.instant(), previous == null ? 1 : previous.generation + 1, channel);
+        request.getSharedStore(), clock.instant(), previous == null ? 1 : previous.generation + 1, channel,
+        sameEndpoint ? previous.circuit : WorkerCircuit.create(id));
     workers.put(id, worker);
     if (previous != null && !sameEndpoint) {
       previous.transport.close();

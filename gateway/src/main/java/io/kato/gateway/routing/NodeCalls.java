@@ -1,6 +1,7 @@
 package io.kato.gateway.routing;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.kato.common.ErrorCode;
 import io.kato.gateway.registry.Worker;
 import io.kato.gateway.transport.CallContext;
@@ -11,13 +12,15 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
  * Runs one call on the owner of a node: places the node, sends the call with the assignment
  * epoch, and when the worker fences the epoch (STALE_EPOCH) refreshes the placement and retries
  * once. A call whose outcome is unknown (no answer) is retried once with the same request id,
- * which the worker de-duplicates (API.md §6.4).
+ * which the worker de-duplicates (API.md §6.4). Each worker's circuit breaker sees the outcome;
+ * while it is open the call fails at once, unsent.
  *
  * <p>When no worker can take the node, the call waits up to {@code placementWait} for one to
  * register (workers of a starting cluster register a moment after the gateway listens) before
@@ -61,13 +64,29 @@ public final class NodeCalls {
   private <T> Future<Served<T>> attempt(String nodeId, Placement placed, CallContext call,
       BiFunction<WorkerTransport, CallContext, Future<T>> operation, boolean mayRefresh, boolean mayResend) {
     Worker worker = placed.worker();
+    CircuitBreaker circuit = worker.circuit();
+    if (!circuit.tryAcquirePermission()) {
+      return Future.failedFuture(new WorkerCallException(ErrorCode.WORKER_UNAVAILABLE, "Worker " + worker.workerId()
+          + " is failing (circuit open): retry shortly", JsonNodeFactory.instance.objectNode(),
+          WorkerCallException.Outcome.NOT_APPLIED));
+    }
+    long started = System.nanoTime();
     return operation.apply(worker.transport(), call.withEpoch(placed.epoch()))
-        .map(result -> new Served<>(result, worker))
+        .map(result -> {
+          circuit.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+          return new Served<>(result, worker);
+        })
         .recover(failure -> {
           if (!(failure instanceof WorkerCallException)) {
+            circuit.releasePermission();
             return Future.failedFuture(failure);
           }
           WorkerCallException e = (WorkerCallException) failure;
+          if (isTransportFailure(e)) {
+            circuit.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
+          } else {
+            circuit.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS); // the worker answered
+          }
           if (e.code() == ErrorCode.STALE_EPOCH && mayRefresh) {
             Optional<Placement> refreshed = placement.refresh(nodeId, placed.epoch());
             return refreshed.isEmpty() ? Future.failedFuture(unavailable())
@@ -83,6 +102,12 @@ public final class NodeCalls {
           }
           return Future.failedFuture(e);
         });
+  }
+
+  /** No answer from the worker: unreachable, timed out, or an unknown outcome. */
+  private static boolean isTransportFailure(WorkerCallException e) {
+    return e.outcome() == WorkerCallException.Outcome.UNKNOWN
+        || (e.outcome() == WorkerCallException.Outcome.NOT_APPLIED && e.code() == ErrorCode.WORKER_UNAVAILABLE);
   }
 
   private static WorkerCallException unavailable() {

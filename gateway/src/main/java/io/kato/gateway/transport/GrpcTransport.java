@@ -273,6 +273,7 @@ public final class GrpcTransport implements WorkerTransport {
       o.put("interval", r.getInterval());
       o.put("time_stamp", r.getTimeStamp());
       o.put("worker_id", r.getWorkerId());
+      o.put("stm_length", r.getStmLength());
       return o;
     });
   }
@@ -359,6 +360,7 @@ public final class GrpcTransport implements WorkerTransport {
       if (call.traceId() != null) {
         request.headers().set("x-trace-id", call.traceId());
       }
+      call.traceContext().forEach((name, value) -> request.headers().set(name, value));
       sent[0] = true;
       request.send(message).onComplete(responded -> {
         if (responded.failed()) {

@@ -473,6 +473,8 @@ public final class ZmqTransport implements WorkerTransport {
     if (call.traceId() != null) {
       message.put("trace_id", call.traceId());
     }
+    // W3C trace context as extra fields (traceparent, tracestate); workers ignore unknown keys
+    call.traceContext().forEach(message::put);
     return MessagePackCodec.encode(message);
   }
 

@@ -118,6 +118,11 @@ abstract class GatewayClusterSuite {
     assertThat(root.status()).isEqualTo(200);
     assertThat(root.json().path("unique_id").asText()).isEqualTo("mine-1");
     assertThat(root.json().path("session_id").asText()).isEqualTo("__node__:it-root");
+    Http.Reply status = http.get("/status?node_id=it-root");
+    assertThat(status.json().path("processor_id").asText()).isEqualTo("it-root");
+    assertThat(status.json().path("stm_length").asInt()).isEqualTo(1);
+    assertThat(status.json().path("time").asInt()).isEqualTo(1);
+    assertThat(http.get("/status?node_id=it-never-used").json().path("stm_length").asInt()).isZero();
     Http.Reply legacy = http.get("/it-root/stm");
     assertThat(legacy.json().path("short_term_memory").toString()).isEqualTo("[[\"x\"]]");
     assertThat(legacy.json().path("interval").asInt()).isEqualTo(1);

@@ -57,6 +57,19 @@ public final class Http {
         body == null ? Map.of() : Map.of("Content-Type", "application/json"));
   }
 
+  /** Any method, a body (or null) and headers as given (set Content-Type yourself). */
+  public Reply send(String method, String path, String body, Map<String, String> headers) throws IOException,
+      InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body,
+            StandardCharsets.UTF_8)), headers);
+  }
+
+  /** The JDK client, for WebSocket tests. */
+  public HttpClient client() {
+    return client;
+  }
+
   private Reply send(HttpRequest.Builder builder, Map<String, String> headers) throws IOException,
       InterruptedException {
     headers.forEach(builder::header);

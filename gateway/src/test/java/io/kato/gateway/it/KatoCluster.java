@@ -26,6 +26,7 @@ public final class KatoCluster implements AutoCloseable {
   private final List<JvmProcess> workers = new ArrayList<>();
   /** worker id → its ZeroMQ port, for admins re-adding legacy workers. */
   private final Map<String, Integer> zmqPorts = new LinkedHashMap<>();
+  private final List<String> gatewayArgs = new ArrayList<>();
 
   public KatoCluster(Path dataRoot, String store) {
     this(dataRoot, store, Transport.GRPC);
@@ -37,12 +38,19 @@ public final class KatoCluster implements AutoCloseable {
     this.transport = transport;
   }
 
+  /** Extra gateway flags (e.g. {@code --api-key k}), for this and every later gateway start. */
+  public KatoCluster withGatewayArgs(String... args) {
+    gatewayArgs.addAll(List.of(args));
+    return this;
+  }
+
   public KatoCluster startGateway() throws Exception {
     if (gatewayPort == 0) {
       gatewayPort = JvmProcess.freePort();
     }
-    gateway = JvmProcess.start("gateway", JvmProcess.gatewayJar(), "kato gateway ready",
-        List.of("--port", String.valueOf(gatewayPort), "--host", "127.0.0.1"));
+    List<String> args = new ArrayList<>(List.of("--port", String.valueOf(gatewayPort), "--host", "127.0.0.1"));
+    args.addAll(gatewayArgs);
+    gateway = JvmProcess.start("gateway", JvmProcess.gatewayJar(), "kato gateway ready", args);
     for (Map.Entry<String, Integer> legacy : zmqPorts.entrySet()) {
       addZmqWorker(legacy.getKey(), legacy.getValue());
     }

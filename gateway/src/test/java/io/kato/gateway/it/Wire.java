@@ -265,7 +265,7 @@ final class Wire {
         JsonNode item = items.get(i);
         assertThat(item.path("type").isTextual()).as(item.toString()).isTrue();
         assertThat(item.path("loc").isArray()).as(item.toString()).isTrue();
-        assertThat(item.path("loc").get(0).asText()).as(item.toString()).isIn("body", "query", "path");
+        assertThat(item.path("loc").get(0).asText()).as(item.toString()).isIn("body", "query", "path", "header");
         assertThat(item.path("msg").isTextual()).as(item.toString()).isTrue();
         assertThat(item.has("input")).as(item.toString()).isTrue();
         StringBuilder field = new StringBuilder();

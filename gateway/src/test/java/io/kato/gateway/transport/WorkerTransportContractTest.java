@@ -352,7 +352,9 @@ public abstract class WorkerTransportContractTest {
       assertThat(none.get("affinity").toString()).isEqualTo("{}");
 
       ObjectNode ping = ok("ping", c -> t.ping(nodeA(), c));
-      assertThat(keys(ping)).containsExactly("status", "processor", "interval", "time_stamp", "worker_id");
+      assertThat(keys(ping)).containsExactly("status", "processor", "interval", "time_stamp", "worker_id",
+          "stm_length");
+      assertThat(ping.get("stm_length").intValue()).isZero();
       assertThat(ping.get("status").textValue()).isEqualTo("okay");
       assertThat(ping.get("processor").textValue()).isEqualTo(ContractWorker.PROCESSOR_NAME);
       assertThat(ping.get("interval").intValue()).isZero();

@@ -94,6 +94,18 @@ class ZmqTransportTest {
     assertThat(request.get("request_id").textValue()).isEqualTo("req-1");
     assertThat(request.get("trace_id").textValue()).isEqualTo("trace-1");
     assertThat(request.get("deadline_ms").intValue()).isEqualTo(300);
+    assertThat(request.has("traceparent")).isFalse();
+  }
+
+  @Test
+  void theW3cTraceContextTravelsAsFields() throws Exception {
+    String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    CallContext traced = new CallContext(4, "req-2", "trace-2", 300, Map.of("traceparent", parent,
+        "tracestate", "vendor=1"));
+    await(transport.stm(SESSION, traced));
+    JsonNode request = fake.calls("get_stm").get(0);
+    assertThat(request.get("traceparent").textValue()).isEqualTo(parent);
+    assertThat(request.get("tracestate").textValue()).isEqualTo("vendor=1");
   }
 
   @Test

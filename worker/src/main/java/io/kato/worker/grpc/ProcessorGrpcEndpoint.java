@@ -300,9 +300,10 @@ public final class ProcessorGrpcEndpoint implements Service {
 
   private CompletableFuture<PingResponse> ping(NodeRequest r) {
     WorkerIdentity identity = host.options().identity();
-    return host.implicitSessionTime(r.getNodeId(), new CallMeta(r.getEpoch(), "")).thenApply(time -> {
+    return host.implicitSessionClock(r.getNodeId(), new CallMeta(r.getEpoch(), "")).thenApply(clock -> {
       Instant now = Instant.now();
-      return PingResponse.newBuilder().setStatus("okay").setProcessor(identity.processorName()).setInterval(time)
+      return PingResponse.newBuilder().setStatus("okay").setProcessor(identity.processorName())
+          .setInterval(clock.time()).setStmLength(clock.stmLength())
           .setTimeStamp(now.getEpochSecond() + now.getNano() / 1e9).setWorkerId(identity.workerId()).build();
     });
   }

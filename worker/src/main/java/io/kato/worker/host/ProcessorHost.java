@@ -460,16 +460,23 @@ public final class ProcessorHost implements AutoCloseable {
         () -> new NodeStats(nodeId, NodeIds.kbId(nodeId), 0, 0, 0, false));
   }
 
+  /** The time counter and STM length of a node's implicit session (both 0 when it has none). */
+  public record ImplicitClock(long time, int stmLength) {
+    static final ImplicitClock UNUSED = new ImplicitClock(0, 0);
+  }
+
   /**
-   * Ping's {@code interval} (API.md §3.1.3): the time counter of the node's implicit session, 0
-   * when it has none. Creates neither the session nor, for an unknown node, the node.
+   * Ping's {@code interval} (API.md §3.1.3) and the {@code time}/{@code stm_length} of
+   * {@code GET /status} (§2.5.2): the node's implicit session. Creates neither the session nor,
+   * for an unknown node, the node.
    */
-  public CompletableFuture<Long> implicitSessionTime(String nodeId, CallMeta meta) {
+  public CompletableFuture<ImplicitClock> implicitSessionClock(String nodeId, CallMeta meta) {
     String id = implicitSessionId(nodeId);
     return readNode(nodeId, meta, false, node -> {
       SessionRecord record = node.sessions.get(id);
-      return record == null || record.expiredAt(clock.instant()) ? 0L : record.state().time();
-    }, () -> 0L);
+      return record == null || record.expiredAt(clock.instant()) ? ImplicitClock.UNUSED
+          : new ImplicitClock(record.state().time(), record.state().stm().size());
+    }, () -> ImplicitClock.UNUSED);
   }
 
   /** Number of loaded nodes. */

@@ -170,13 +170,13 @@ final class ZmqMethods {
   /** Also {@code result}: the §3.1.3 fields of the node's ping (creates neither node nor session). */
   private CompletableFuture<Map<String, Object>> ping(ZmqCall c) {
     WorkerIdentity identity = host.options().identity();
-    return host.implicitSessionTime(c.nodeId(), c.meta()).thenApply(interval -> {
+    return host.implicitSessionClock(c.nodeId(), c.meta()).thenApply(clock -> {
       double now = epochSeconds();
       LinkedHashMap<String, Object> reply = okay();
       reply.put("message", "pong");
       reply.put("timestamp", now);
-      reply.put("result", map("status", "okay", "processor", identity.processorName(), "interval", interval,
-          "time_stamp", now, "worker_id", identity.workerId()));
+      reply.put("result", map("status", "okay", "processor", identity.processorName(), "interval", clock.time(),
+          "time_stamp", now, "worker_id", identity.workerId(), "stm_length", clock.stmLength()));
       return reply;
     });
   }

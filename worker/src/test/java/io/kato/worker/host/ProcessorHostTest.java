@@ -188,7 +188,8 @@ class ProcessorHostTest {
   @Test
   void readsOfUnknownNodesCreateNothingWhileStoredNodesAreReadAfterARestart() {
     assertThat(await(host.symbolStats("nobody", CallMeta.NONE))).isEmpty();
-    assertThat(await(host.implicitSessionTime("nobody", CallMeta.NONE))).isZero();
+    assertThat(await(host.implicitSessionClock("nobody", CallMeta.NONE))).isEqualTo(
+        new ProcessorHost.ImplicitClock(0, 0));
     assertThat(await(host.pattern("nobody", "PTRN|00", CallMeta.NONE))).isEmpty();
     assertThat(await(host.nodeStats("nobody", CallMeta.NONE)).loaded()).isFalse();
     assertThat(host.loadedNodes()).isZero();

@@ -294,13 +294,16 @@ class ZmqLegacyMethodsTest extends ZmqFixture {
     JsonNode reply = ok("ping", Map.of());
     assertThat(keys(reply)).containsExactly("status", "message", "timestamp", "result");
     JsonNode body = reply.get("result");
-    assertThat(keys(body)).containsExactly("status", "processor", "interval", "time_stamp", "worker_id");
+    assertThat(keys(body)).containsExactly("status", "processor", "interval", "time_stamp", "worker_id",
+        "stm_length");
+    assertThat(body.get("stm_length").intValue()).isZero();
     assertThat(body.get("processor").textValue()).isEqualTo("KatoProcessor");
     assertThat(body.get("interval").intValue()).isZero();
     assertThat(body.get("time_stamp").doubleValue()).isEqualTo(reply.get("timestamp").doubleValue());
     ok("observe", map("strings", List.of("a")), "node_id", "pinged");
     ok("observe", map("strings", List.of("b")), "node_id", "pinged");
     assertThat(ok("ping", Map.of(), "node_id", "pinged").get("result").get("interval").intValue()).isEqualTo(2);
+    assertThat(ok("ping", Map.of(), "node_id", "pinged").get("result").get("stm_length").intValue()).isEqualTo(2);
     // a ping creates no node
     int loaded = host.loadedNodes();
     assertThat(ok("ping", Map.of(), "node_id", "never-seen").get("result").get("interval").intValue()).isZero();
