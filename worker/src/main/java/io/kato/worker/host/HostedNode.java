@@ -9,6 +9,7 @@ import io.kato.worker.storage.NodeStore;
 import io.kato.worker.storage.SessionRecord;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,8 @@ final class HostedNode {
   private final Map<String, String> sessionIndex;
   /** Results of recent mutations by request id, so a retried mutation is applied once. */
   private final LinkedHashMap<String, Object> recentResults;
+  /** Changes of this lane run's operations, not yet durable (see {@link SerialLane}). */
+  private final List<NodeChanges> staged = new ArrayList<>();
   private volatile boolean loaded;
   private volatile Instant lastAccessed;
   private final AtomicLong accessCount = new AtomicLong();
@@ -54,7 +57,17 @@ final class HostedNode {
     this.options = options;
     this.store = store;
     this.clock = clock;
-    this.lane = new SerialLane(executor, options.maxPendingPerNode());
+    this.lane = new SerialLane(executor, options.maxPendingPerNode(), new SerialLane.Staging() {
+      @Override
+      public boolean hasStaged() {
+        return !staged.isEmpty();
+      }
+
+      @Override
+      public void flush() {
+        flushStaged();
+      }
+    });
     this.sessionIndex = sessionIndex;
     this.createdAt = clock.instant();
     this.lastAccessed = createdAt;
@@ -155,12 +168,39 @@ final class HostedNode {
     sessions.remove(sessionId);
   }
 
+  /** Stages this operation's changes; the lane flushes them (group commit) before it answers. */
   private void commit(SessionRecord put, String deleted) {
     NodeChanges kbChanges = kb.drainChanges();
     NodeChanges changes = new NodeChanges(kbChanges.clearAll(), kbChanges.patterns(), kbChanges.affinities(),
         kbChanges.indexedVectors(), kbChanges.vectorDimension(), kbChanges.deferredVectors(),
         put == null ? List.of() : List.of(put), deleted == null ? List.of() : List.of(deleted));
-    store.commit(kbId, changes);
+    if (!changes.isEmpty()) {
+      staged.add(changes);
+    }
+  }
+
+  /**
+   * One durable write of everything staged since the last flush. When it fails, the memory is
+   * ahead of the store: the node is unloaded (the next task reloads what is durable) and the
+   * remembered request ids are dropped, so a retry is applied again rather than answered from
+   * a result that was never stored.
+   */
+  private void flushStaged() {
+    if (staged.isEmpty()) {
+      return;
+    }
+    List<NodeChanges> batch = List.copyOf(staged);
+    staged.clear();
+    try {
+      store.commitAll(kbId, batch);
+    } catch (RuntimeException e) {
+      loaded = false;
+      sessions.clear();
+      recentResults.clear();
+      kb = null;
+      processor = null;
+      throw e;
+    }
   }
 
   private void ensureLoaded() {

@@ -59,6 +59,14 @@ final class MeasuredNodeStore implements NodeStore {
   }
 
   @Override
+  public void commitAll(String kbId, List<NodeChanges> batch) {
+    measured(() -> {
+      store.commitAll(kbId, batch);
+      return null;
+    });
+  }
+
+  @Override
   public Optional<SessionRecord> session(String sessionId) {
     return measured(() -> store.session(sessionId));
   }

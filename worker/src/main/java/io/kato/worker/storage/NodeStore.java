@@ -31,6 +31,18 @@ public interface NodeStore extends AutoCloseable {
    */
   void commit(String kbId, NodeChanges changes);
 
+  /**
+   * Group commit: applies several operations' changes in order and returns when all are
+   * durable. A store that can write them with one durable write (RocksDB: one WriteBatch, one
+   * WAL sync) does; this default commits them one by one. On failure some prefix of them may be
+   * applied; the caller acknowledged none of them and reloads the node.
+   */
+  default void commitAll(String kbId, List<NodeChanges> batch) {
+    for (NodeChanges changes : batch) {
+      commit(kbId, changes);
+    }
+  }
+
   /** One session by id, from any node (for routing after a restart). */
   Optional<SessionRecord> session(String sessionId);
 

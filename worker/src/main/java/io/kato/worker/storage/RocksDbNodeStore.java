@@ -217,83 +217,22 @@ public final class RocksDbNodeStore implements NodeStore {
 
   @Override
   public void commit(String kbId, NodeChanges changes) {
+    commitAll(kbId, List.of(changes));
+  }
+
+  /** Group commit: every change set staged in order into one WriteBatch, one (synced) write. */
+  @Override
+  public void commitAll(String kbId, List<NodeChanges> batchOfChanges) {
     ensureOpen();
-    if (changes.isEmpty()) {
+    if (batchOfChanges.stream().allMatch(NodeChanges::isEmpty)) {
       return;
     }
     CommittedNode node = committedNode(kbId);
-    boolean registered = node.registered;
-    long nextOrdinal = node.nextVectorOrdinal;
-    List<NamedVector> deferred = node.deferredVectors;
+    Staged staged = new Staged(node.registered, node.nextVectorOrdinal, node.deferredVectors);
     try (WriteBatch batch = new WriteBatch()) {
-      if (changes.clearAll()) {
-        for (char tag : new char[] {'p', 'n', 'a', 'v', 'd'}) {
-          byte[] prefix = Keys.prefix(tag, kbId);
-          batch.deleteRange(prefix, Keys.prefixEnd(prefix));
-        }
-        deferred = List.of();
-      }
-      for (StoredPattern pattern : changes.patterns()) {
-        batch.put(Keys.pattern(kbId, pattern.sequence()), StoredValues.encodePattern(pattern));
-        batch.put(Keys.withSuffix(Keys.prefix('n', kbId), pattern.name()), u32(pattern.sequence()));
-      }
-      for (Map.Entry<String, Map<String, Double>> entry : changes.affinities().entrySet()) {
-        batch.put(Keys.withSuffix(Keys.prefix('a', kbId), entry.getKey()),
-            StoredValues.encodeAffinities(entry.getValue()));
-      }
-      Map<String, Long> ordinals = new HashMap<>();
-      for (NamedVector vector : changes.indexedVectors()) {
-        byte[] key = Keys.withSuffix(Keys.prefix('v', kbId), vector.name());
-        Long ordinal = ordinals.get(vector.name());
-        if (ordinal == null && !changes.clearAll()) {
-          byte[] existing = db.get(key);
-          ordinal = existing == null ? null : ByteBuffer.wrap(existing, 0, 8).getLong();
-        }
-        if (ordinal == null) {
-          ordinal = nextOrdinal++;
-        }
-        ordinals.put(vector.name(), ordinal);
-        byte[] record = StoredValues.encodeVector(vector);
-        batch.put(key, ByteBuffer.allocate(8 + record.length).putLong(ordinal).put(record).array());
-      }
-      List<NamedVector> nextDeferred = changes.deferredVectors();
-      if (nextDeferred != null) {
-        int from = CommittedNode.appendFrom(deferred, nextDeferred);
-        if (from < 0) {
-          if (deferred == null) {
-            byte[] prefix = Keys.prefix('d', kbId);
-            batch.deleteRange(prefix, Keys.prefixEnd(prefix));
-          } else {
-            for (int i = nextDeferred.size(); i < deferred.size(); i++) {
-              batch.delete(Keys.deferred(kbId, i));
-            }
-          }
-          from = 0;
-        }
-        for (int i = from; i < nextDeferred.size(); i++) {
-          batch.put(Keys.deferred(kbId, i), StoredValues.encodeVector(nextDeferred.get(i)));
-        }
-        deferred = List.copyOf(nextDeferred);
-      }
-      if (!registered || changes.clearAll() || !changes.indexedVectors().isEmpty()) {
-        // an unregistered node has no meta yet, so its dimension is unset unless this commit sets it
-        int dimension = changes.clearAll() || !changes.indexedVectors().isEmpty() ? changes.vectorDimension() : -1;
-        batch.put(Keys.meta(kbId), meta(dimension, nextOrdinal));
-      }
-      for (SessionRecord session : changes.sessionsPut()) {
-        batch.put(Keys.session(session.sessionId()), StoredValues.encodeSession(session));
-        batch.put(Keys.withSuffix(Keys.prefix('S', session.kbId()), session.sessionId()), EMPTY);
-      }
-      for (String sessionId : changes.sessionsDeleted()) {
-        String owner = kbId;
-        byte[] existing = db.get(Keys.session(sessionId));
-        if (existing != null) {
-          owner = StoredValues.decodeSession(existing).kbId();
-        }
-        batch.delete(Keys.session(sessionId));
-        batch.delete(Keys.withSuffix(Keys.prefix('S', owner), sessionId));
-        if (!owner.equals(kbId)) {
-          batch.delete(Keys.withSuffix(Keys.prefix('S', kbId), sessionId));
+      for (NodeChanges changes : batchOfChanges) {
+        if (!changes.isEmpty()) {
+          stage(batch, kbId, changes, staged);
         }
       }
       db.write(syncWrites, batch);
@@ -301,8 +240,98 @@ public final class RocksDbNodeStore implements NodeStore {
       throw new NodeStoreException("RocksDB commit of " + kbId + " failed: " + e.getMessage(), e);
     }
     node.registered = true;
-    node.nextVectorOrdinal = nextOrdinal;
-    node.deferredVectors = deferred;
+    node.nextVectorOrdinal = staged.nextOrdinal;
+    node.deferredVectors = staged.deferred;
+  }
+
+  /** The node's write state as the batch so far leaves it. */
+  private static final class Staged {
+    boolean registered;
+    long nextOrdinal;
+    List<NamedVector> deferred;
+    /** Ordinals given to vectors earlier in this batch (not yet readable from the database). */
+    final Map<String, Long> ordinals = new HashMap<>();
+
+    Staged(boolean registered, long nextOrdinal, List<NamedVector> deferred) {
+      this.registered = registered;
+      this.nextOrdinal = nextOrdinal;
+      this.deferred = deferred;
+    }
+  }
+
+  private void stage(WriteBatch batch, String kbId, NodeChanges changes, Staged staged) throws RocksDBException {
+    if (changes.clearAll()) {
+      for (char tag : new char[] {'p', 'n', 'a', 'v', 'd'}) {
+        byte[] prefix = Keys.prefix(tag, kbId);
+        batch.deleteRange(prefix, Keys.prefixEnd(prefix));
+      }
+      staged.deferred = List.of();
+      staged.ordinals.clear();
+    }
+    for (StoredPattern pattern : changes.patterns()) {
+      batch.put(Keys.pattern(kbId, pattern.sequence()), StoredValues.encodePattern(pattern));
+      batch.put(Keys.withSuffix(Keys.prefix('n', kbId), pattern.name()), u32(pattern.sequence()));
+    }
+    for (Map.Entry<String, Map<String, Double>> entry : changes.affinities().entrySet()) {
+      batch.put(Keys.withSuffix(Keys.prefix('a', kbId), entry.getKey()),
+          StoredValues.encodeAffinities(entry.getValue()));
+    }
+    for (NamedVector vector : changes.indexedVectors()) {
+      byte[] key = Keys.withSuffix(Keys.prefix('v', kbId), vector.name());
+      Long ordinal = staged.ordinals.get(vector.name());
+      if (ordinal == null && !changes.clearAll()) {
+        byte[] existing = db.get(key);
+        ordinal = existing == null ? null : ByteBuffer.wrap(existing, 0, 8).getLong();
+      }
+      if (ordinal == null) {
+        ordinal = staged.nextOrdinal++;
+      }
+      staged.ordinals.put(vector.name(), ordinal);
+      byte[] record = StoredValues.encodeVector(vector);
+      batch.put(key, ByteBuffer.allocate(8 + record.length).putLong(ordinal).put(record).array());
+    }
+    List<NamedVector> nextDeferred = changes.deferredVectors();
+    if (nextDeferred != null) {
+      List<NamedVector> deferred = staged.deferred;
+      int from = CommittedNode.appendFrom(deferred, nextDeferred);
+      if (from < 0) {
+        if (deferred == null) {
+          byte[] prefix = Keys.prefix('d', kbId);
+          batch.deleteRange(prefix, Keys.prefixEnd(prefix));
+        } else {
+          for (int i = nextDeferred.size(); i < deferred.size(); i++) {
+            batch.delete(Keys.deferred(kbId, i));
+          }
+        }
+        from = 0;
+      }
+      for (int i = from; i < nextDeferred.size(); i++) {
+        batch.put(Keys.deferred(kbId, i), StoredValues.encodeVector(nextDeferred.get(i)));
+      }
+      staged.deferred = List.copyOf(nextDeferred);
+    }
+    if (!staged.registered || changes.clearAll() || !changes.indexedVectors().isEmpty()) {
+      // an unregistered node has no meta yet, so its dimension is unset unless this commit sets it
+      int dimension = changes.clearAll() || !changes.indexedVectors().isEmpty() ? changes.vectorDimension() : -1;
+      batch.put(Keys.meta(kbId), meta(dimension, staged.nextOrdinal));
+      staged.registered = true;
+    }
+    for (SessionRecord session : changes.sessionsPut()) {
+      batch.put(Keys.session(session.sessionId()), StoredValues.encodeSession(session));
+      batch.put(Keys.withSuffix(Keys.prefix('S', session.kbId()), session.sessionId()), EMPTY);
+    }
+    for (String sessionId : changes.sessionsDeleted()) {
+      String owner = kbId;
+      byte[] existing = db.get(Keys.session(sessionId));
+      if (existing != null) {
+        owner = StoredValues.decodeSession(existing).kbId();
+      }
+      batch.delete(Keys.session(sessionId));
+      batch.delete(Keys.withSuffix(Keys.prefix('S', owner), sessionId));
+      if (!owner.equals(kbId)) {
+        batch.delete(Keys.withSuffix(Keys.prefix('S', kbId), sessionId));
+      }
+    }
   }
 
   /** The node's cached write state, read from the meta key the first time. */

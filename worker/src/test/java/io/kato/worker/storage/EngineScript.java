@@ -41,6 +41,9 @@ final class EngineScript {
   private final Processor processor;
   private final LinkedHashMap<String, SessionRecord> sessions = new LinkedHashMap<>();
   private NodeChanges lastChanges;
+  /** Operations per group commit ({@link NodeStore#commitAll}); 1 = each committed alone. */
+  private int groupSize = 1;
+  private final List<NodeChanges> group = new java.util.ArrayList<>();
 
   EngineScript(NodeStore store, String kb) {
     this(store, kb, store.load(kb));
@@ -118,8 +121,30 @@ final class EngineScript {
 
   private void commit(NodeChanges changes) {
     lastChanges = changes;
-    if (store != null) {
+    if (store == null) {
+      return;
+    }
+    if (groupSize == 1) {
       store.commit(kb, changes);
+      return;
+    }
+    group.add(changes);
+    if (group.size() >= groupSize) {
+      flushGroup();
+    }
+  }
+
+  /** Commits the operations in groups of {@code size}, as a worker's lane does under load. */
+  EngineScript groupCommits(int size) {
+    this.groupSize = size;
+    return this;
+  }
+
+  /** Commits the operations of an unfinished group. */
+  void flushGroup() {
+    if (!group.isEmpty()) {
+      store.commitAll(kb, List.copyOf(group));
+      group.clear();
     }
   }
 
@@ -273,6 +298,7 @@ final class EngineScript {
 
   /** Restores the node from the store and compares it with the live one in every observable way. */
   void assertRestoresIdentically() {
+    flushGroup();
     NodeSnapshot snapshot = store.load(kb);
     ChangeRecordingKnowledgeBase restored = ChangeRecordingKnowledgeBase.restore(snapshot);
     assertSameKnowledge(recorder.delegate(), restored.delegate());

@@ -255,6 +255,18 @@ abstract class NodeStoreContractTest {
     script.assertRestoresIdentically();
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {2, 5, 64})
+  void groupCommittedEngineRunsRestoreIdentically(int groupSize) throws Exception {
+    EngineScript script = new EngineScript(store, "kb-group").groupCommits(groupSize);
+    script.runScript(); // clear-all, vectors, re-learns and session deletes land inside groups
+    script.runRandom(groupSize, 120);
+    script.flushGroup();
+    restart();
+    script.reattach(store);
+    script.assertRestoresIdentically();
+  }
+
   @Test
   void randomEngineRunRestoresIdentically() {
     EngineScript script = new EngineScript(store, "kb-random");
