@@ -85,6 +85,13 @@ public final class GatewayMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    String broker = System.getenv().getOrDefault("KATO_INGEST_BROKER", "none").trim();
+    if (!broker.isEmpty() && !broker.equalsIgnoreCase("none")) {
+      // an operator who asks for ingestion must not get a gateway that silently ignores the broker
+      System.err.println("kato gateway: KATO_INGEST_BROKER=" + broker + ": event ingestion (API.md 6.9) is not "
+          + "available in this build; unset it or set it to none");
+      return 2;
+    }
     Limits d = Limits.DEFAULTS;
     Limits limits = new Limits(maxMessageBytes, d.maxSymbolsPerEvent(), d.maxSymbolLength(), d.maxVectorsPerEvent(),
         d.maxVectorDimension(), d.maxEmotives(), d.maxSequenceObservations(), d.maxNodeIdLength(),

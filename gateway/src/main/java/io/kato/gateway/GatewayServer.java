@@ -13,6 +13,7 @@ import io.kato.gateway.registry.RegistryGrpcEndpoint;
 import io.kato.gateway.registry.Worker;
 import io.kato.gateway.registry.WorkerRegistry;
 import io.kato.gateway.routing.NodeCalls;
+import io.kato.gateway.routing.NodeHandOver;
 import io.kato.gateway.routing.NodePlacement;
 import io.kato.gateway.routing.SessionDirectory;
 import io.kato.gateway.transport.CallContext;
@@ -99,7 +100,7 @@ public final class GatewayServer implements AutoCloseable {
     MonitoringRoutes monitoring = new MonitoringRoutes(http, registry, metrics, series, meters, events);
     GatewayHttp gatewayHttp = new GatewayHttp(vertx, http, calls, metrics, series, meters, events, monitoring,
         new SessionRoutes(http, events, metrics), new NodeRoutes(http, metrics),
-        new AdminRoutes(http, registry, placement));
+        new AdminRoutes(http, registry, placement, new NodeHandOver(placement, options.grpcDeadline().toMillis())));
 
     GrpcServer grpc = GrpcServer.server(vertx);
     grpc.addService(new RegistryGrpcEndpoint(registry));

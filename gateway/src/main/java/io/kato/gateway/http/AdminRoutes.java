@@ -11,6 +11,7 @@ import io.kato.common.json.ValidationIssue;
 import io.kato.gateway.registry.RegistryException;
 import io.kato.gateway.registry.Worker;
 import io.kato.gateway.registry.WorkerRegistry;
+import io.kato.gateway.routing.NodeHandOver;
 import io.kato.gateway.routing.NodePlacement;
 import io.kato.proto.v1.RegisterRequest;
 import io.vertx.ext.web.Router;
@@ -27,7 +28,10 @@ public final class AdminRoutes {
   private final WorkerRegistry registry;
   private final NodePlacement placement;
 
-  public AdminRoutes(HttpSupport http, WorkerRegistry registry, NodePlacement placement) {
+  private final NodeHandOver handOver;
+
+  public AdminRoutes(HttpSupport http, WorkerRegistry registry, NodePlacement placement, NodeHandOver handOver) {
+    this.handOver = handOver;
     this.http = http;
     this.registry = registry;
     this.placement = placement;
@@ -52,8 +56,11 @@ public final class AdminRoutes {
       return NODES.objectNode().put("status", "okay").put("worker_id", w.workerId()).put("state", w.state().wireName())
           .put("generation", w.generation());
     }));
-    router.post("/workers/:worker_id/drain").handler(ctx -> guarded(ctx, () ->
-        record(registry.drain(ctx.pathParam("worker_id")))));
+    router.post("/workers/:worker_id/drain").handler(ctx -> guarded(ctx, () -> {
+      Worker draining = registry.drain(ctx.pathParam("worker_id"));
+      handOver.drain(draining); // in the background: GET /nodes/{id} shows "moving" until each is done
+      return record(draining);
+    }));
     router.get("/nodes/:node_id").handler(ctx -> http.ok(ctx, placement.describe(ctx.pathParam("node_id"))));
     router.put("/nodes/:node_id/pin").handler(ctx -> guarded(ctx, () -> {
       JsonNode body = requireObject(http.body(ctx, true));

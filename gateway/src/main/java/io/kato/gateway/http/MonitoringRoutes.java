@@ -73,6 +73,22 @@ public final class MonitoringRoutes {
     router.post("/cache/invalidate").handler(this::cacheInvalidate);
     router.get("/distributed-stm/stats").handler(this::distributedStm);
     router.get("/connection-pools").handler(this::connectionPools);
+    router.get("/ingest/stats").handler(ctx -> http.ok(ctx, ingestStats()));
+  }
+
+  /**
+   * {@code GET /ingest/stats} (API.md §6.9). This build has no broker consumer: the gateway
+   * refuses to start with {@code KATO_INGEST_BROKER} set to a broker, so the answer is always the
+   * idle one of the default {@code none}.
+   */
+  private static ObjectNode ingestStats() {
+    ObjectNode o = NODES.objectNode();
+    o.put("broker", "none");
+    o.put("running", false);
+    for (String counter : new String[] {"consumed", "applied", "duplicates", "dead_lettered", "retries", "lag"}) {
+      o.put(counter, 0);
+    }
+    return o;
   }
 
   double uptimeSeconds() {

@@ -82,6 +82,7 @@ public final class OpenApiRoutes {
       op("POST", "/cache/invalidate", "Cache invalidation", "monitoring"),
       op("GET", "/distributed-stm/stats", "Distributed STM statistics", "monitoring"),
       op("GET", "/connection-pools", "Worker connection pools", "monitoring"),
+      op("GET", "/ingest/stats", "Event ingestion counters (no broker consumer in this build)", "monitoring"),
       op("GET", "/ws/events", "WebSocket: session event stream", "websocket"),
       op("GET", "/ws", "WebSocket: request/response on a session", "websocket"),
       op("GET", "/connect", "Legacy connect: the genome of a processor", "legacy"),

@@ -105,6 +105,11 @@ public final class Worker implements Rendezvous.Candidate {
     return hostedKbIds.contains(kbId);
   }
 
+  /** The worker's store is shared by all workers (PostgreSQL): its nodes can be handed over. */
+  public boolean sharedStore() {
+    return sharedStore;
+  }
+
   public List<String> processors() {
     return processors;
   }

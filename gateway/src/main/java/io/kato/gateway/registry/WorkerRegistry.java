@@ -78,6 +78,9 @@ public final class WorkerRegistry {
         request.getLabelsMap(), request.getVersion(), isStatic, new HashSet<>(request.getHostedKbIdsList()),
         request.getSharedStore(), clock.instant(), previous == null ? 1 : previous.generation + 1, channel,
         sameEndpoint ? previous.circuit : WorkerCircuit.create(id));
+    if (previous != null && previous.state == WorkerState.DRAINING) {
+      worker.state = WorkerState.DRAINING; // a drain outlives re-registration: it ends when the worker leaves
+    }
     workers.put(id, worker);
     if (previous != null && !sameEndpoint) {
       previous.transport.close();

@@ -51,7 +51,8 @@ public final class NodeCalls {
   private Future<Placement> placed(String nodeId, long giveUpAt) {
     Optional<Placement> placed = placement.place(nodeId);
     if (placed.isPresent()) {
-      return Future.succeededFuture(placed.get());
+      // a hand-over in progress finishes first: the new owner serves after the old one released
+      return placement.settled(nodeId).map(v -> placement.place(nodeId).orElse(placed.get()));
     }
     if (System.currentTimeMillis() >= giveUpAt) {
       return Future.failedFuture(unavailable());

@@ -6,6 +6,8 @@ import io.kato.common.NodeIds;
 import io.kato.gateway.registry.Worker;
 import io.kato.gateway.registry.WorkerRegistry;
 import io.kato.gateway.registry.WorkerState;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +24,22 @@ import java.util.function.LongSupplier;
  * worker listing the node id among its static {@code processors}; the rendezvous winner over
  * live, non-exclusive workers. Each new assignment gets an epoch above the previous one and above
  * the wall clock in milliseconds, so it also outranks assignments made before a gateway restart.
+ * A draining worker on a shared store hands its nodes over ({@link #reassign}); on an embedded
+ * store its nodes stay with it (their knowledge base lives there), and it only gets no new ones.
  */
 public final class NodePlacement {
-  private record Assignment(String workerId, long epoch) {}
+  /**
+   * An owner and epoch; {@code nodeId} is the last raw id placed under this kb id (hand-over
+   * calls name a node); {@code moving} is pending while a hand-over to this owner runs.
+   */
+  private record Assignment(String workerId, long epoch, String nodeId, Promise<Void> moving) {
+    Assignment(String workerId, long epoch, String nodeId) {
+      this(workerId, epoch, nodeId, null);
+    }
+  }
+
+  /** One node to hand over: from the draining owner to its next owner, under {@code epoch}. */
+  public record Move(String kbId, String nodeId, Worker from, Worker to, long epoch) {}
 
   private final WorkerRegistry registry;
   private final LongSupplier clockMillis;
@@ -53,7 +68,7 @@ public final class NodePlacement {
         unavailable[0] = true;
         return old;
       }
-      return new Assignment(chosen.workerId(), nextEpoch(old));
+      return new Assignment(chosen.workerId(), nextEpoch(old), nodeId);
     });
     if (assignment == null || unavailable[0]) {
       return Optional.empty();
@@ -77,15 +92,64 @@ public final class NodePlacement {
       if (ownerServes || !pinAllows(key, workerId)) {
         return old;
       }
-      return new Assignment(workerId, nextEpoch(old));
+      return new Assignment(workerId, nextEpoch(old), nodeId);
     });
+  }
+
+  /**
+   * Draining (API.md §6.2) on a shared store: every node assigned to {@code workerId} gets its
+   * next owner and a new epoch now, marked moving until {@link #settle} (calls wait for that,
+   * see {@link #settled}). Pinned nodes stay. Returns the moves the caller must carry out.
+   */
+  public List<Move> reassign(String workerId) {
+    List<Move> moves = new ArrayList<>();
+    Optional<Worker> from = registry.get(workerId);
+    if (from.isEmpty()) {
+      return moves;
+    }
+    for (String kbId : List.copyOf(assignments.keySet())) {
+      assignments.computeIfPresent(kbId, (key, old) -> {
+        if (!old.workerId.equals(workerId) || pins.containsKey(key) || old.moving != null) {
+          return old;
+        }
+        Worker to = choose(old.nodeId, key);
+        if (to == null || to.workerId().equals(workerId)) {
+          return old;
+        }
+        Assignment moved = new Assignment(to.workerId(), nextEpoch(old), old.nodeId, Promise.promise());
+        moves.add(new Move(key, old.nodeId, from.get(), to, moved.epoch));
+        return moved;
+      });
+    }
+    return moves;
+  }
+
+  /** The hand-over to the assignment of {@code epoch} is done: calls may go to the new owner. */
+  public void settle(String kbId, long epoch) {
+    Assignment[] settled = {null};
+    assignments.computeIfPresent(kbId, (key, a) -> {
+      if (a.epoch != epoch || a.moving == null) {
+        return a;
+      }
+      settled[0] = a;
+      return new Assignment(a.workerId, a.epoch, a.nodeId);
+    });
+    if (settled[0] != null) {
+      settled[0].moving.tryComplete();
+    }
+  }
+
+  /** Completes when no hand-over of the node is pending (at once, nearly always). */
+  public Future<Void> settled(String nodeId) {
+    Assignment a = assignments.get(NodeIds.kbId(nodeId));
+    return a == null || a.moving == null ? Future.succeededFuture() : a.moving.future();
   }
 
   /** After a worker fenced {@code stale}: the same owner with a newer epoch. */
   public Optional<Placement> refresh(String nodeId, long stale) {
     String kbId = NodeIds.kbId(nodeId);
-    assignments.computeIfPresent(kbId, (key, old) -> old.epoch <= stale ? new Assignment(old.workerId, nextEpoch(old))
-        : old);
+    assignments.computeIfPresent(kbId, (key, old) -> old.epoch <= stale && old.moving == null
+        ? new Assignment(old.workerId, nextEpoch(old), old.nodeId) : old);
     return place(nodeId);
   }
 
@@ -105,7 +169,7 @@ public final class NodePlacement {
       o.putNull("epoch");
     }
     o.put("pinned", pins.containsKey(kbId));
-    o.put("state", assigned ? "assigned" : "unassigned");
+    o.put("state", !assigned ? "unassigned" : a.moving != null ? "moving" : "assigned");
     return o;
   }
 

@@ -279,6 +279,24 @@ public final class GrpcTransport implements WorkerTransport {
   }
 
   @Override
+  public Future<ObjectNode> releaseNode(String nodeId, CallContext call) {
+    return unary(ProcessorGrpcClient.ReleaseNode, node(nodeId, call), call).map(GrpcTransport::ownership);
+  }
+
+  @Override
+  public Future<ObjectNode> acquireNode(String nodeId, CallContext call) {
+    return unary(ProcessorGrpcClient.AcquireNode, node(nodeId, call), call).map(GrpcTransport::ownership);
+  }
+
+  private static ObjectNode ownership(io.kato.proto.v1.NodeOwnership o) {
+    ObjectNode out = NODES.objectNode();
+    out.put("node_id", o.getNodeId()); // the shape of the ZeroMQ methods (API.md §5.4)
+    out.put("epoch", o.getEpoch());
+    out.put("state", o.getState());
+    return out;
+  }
+
+  @Override
   public Future<ObjectNode> workerStats(int maxNodes, CallContext call) {
     return unary(ProcessorGrpcClient.GetWorkerStats, WorkerStatsRequest.newBuilder().setMaxNodes(maxNodes).build(),
         call).map(GrpcTransport::stats);

@@ -78,6 +78,15 @@ public interface WorkerTransport {
   Future<ObjectNode> symbolAffinity(String nodeId, String symbol, CallContext call);
 
   /** {@code {"status", "processor", "interval", "time_stamp", "worker_id"}} (§3.1.3). */
+  /**
+   * Hand-over, old owner (API.md §6.4): flush, take {@code call}'s epoch, drop the node from
+   * memory. Answers {@code {"node_id", "epoch", "state": "released"}}.
+   */
+  Future<ObjectNode> releaseNode(String nodeId, CallContext call);
+
+  /** Hand-over, new owner: load the node as the shared store has it; {@code state: "owned"}. */
+  Future<ObjectNode> acquireNode(String nodeId, CallContext call);
+
   Future<ObjectNode> ping(String nodeId, CallContext call);
 
   /**

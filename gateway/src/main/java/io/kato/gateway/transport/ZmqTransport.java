@@ -345,6 +345,16 @@ public final class ZmqTransport implements WorkerTransport {
   }
 
   @Override
+  public Future<ObjectNode> releaseNode(String nodeId, CallContext call) {
+    return node("release_node", nodeId, Map.of(), call);
+  }
+
+  @Override
+  public Future<ObjectNode> acquireNode(String nodeId, CallContext call) {
+    return node("acquire_node", nodeId, Map.of(), call);
+  }
+
+  @Override
   public Future<ObjectNode> workerStats(int maxNodes, CallContext call) {
     return call(new Request("get_worker_stats", Map.of("max_nodes", maxNodes), "", "", true, false, 0), call,
         ZmqTransport::result);

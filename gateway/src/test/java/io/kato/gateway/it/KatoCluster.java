@@ -27,6 +27,7 @@ public final class KatoCluster implements AutoCloseable {
   /** worker id → its ZeroMQ port, for admins re-adding legacy workers. */
   private final Map<String, Integer> zmqPorts = new LinkedHashMap<>();
   private final List<String> gatewayArgs = new ArrayList<>();
+  private final List<String> workerArgs = new ArrayList<>();
 
   public KatoCluster(Path dataRoot, String store) {
     this(dataRoot, store, Transport.GRPC);
@@ -41,6 +42,12 @@ public final class KatoCluster implements AutoCloseable {
   /** Extra gateway flags (e.g. {@code --api-key k}), for this and every later gateway start. */
   public KatoCluster withGatewayArgs(String... args) {
     gatewayArgs.addAll(List.of(args));
+    return this;
+  }
+
+  /** Extra worker flags (e.g. the PostgreSQL settings), for every worker started later. */
+  public KatoCluster withWorkerArgs(String... args) {
+    workerArgs.addAll(List.of(args));
     return this;
   }
 
@@ -66,6 +73,7 @@ public final class KatoCluster implements AutoCloseable {
     Files.createDirectories(dir);
     List<String> args = new ArrayList<>(List.of("worker", "--worker-id", id,
         "--grpc-port", String.valueOf(JvmProcess.freePort()), "--store", store, "--data-dir", dir.toString()));
+    args.addAll(workerArgs);
     int zmqPort = 0;
     if (transport == Transport.GRPC) {
       args.addAll(List.of("--gateway", "127.0.0.1:" + gatewayPort));

@@ -851,6 +851,14 @@ class V3ConformanceIT {
   }
 
   @Test
+  void ingestStatsAnswersTheIdleConsumer() throws Exception {
+    Http.Reply r = wire.get("/ingest/stats");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().toString()).isEqualTo("{\"broker\":\"none\",\"running\":false,\"consumed\":0,"
+        + "\"applied\":0,\"duplicates\":0,\"dead_lettered\":0,\"retries\":0,\"lag\":0}");
+  }
+
+  @Test
   void metricsAreFreshAndCountEveryRequest() throws Exception {
     Http.Reply first = wire.get("/metrics");
     assertThat(first.status()).isEqualTo(200);

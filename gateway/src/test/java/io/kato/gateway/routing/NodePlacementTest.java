@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Node ownership, stickiness and epochs of API.md §6.4. */
@@ -408,19 +407,66 @@ class NodePlacementTest {
     assertThat(third.epoch()).isGreaterThan(second.epoch());
   }
 
-  @Disabled("NOT BUILT: API.md §6.2 moves a draining worker's nodes away, which needs the hand-over of §6.4 "
-      + "(release_node/acquire_node); until then nodes stay on a draining owner, because with the embedded "
-      + "store moving them would lose their knowledge base")
+  private Worker registerShared(String id) {
+    return registry.register(RegisterRequest.newBuilder().setWorkerId(id).setGrpcAddress(id + ":50051")
+        .setSharedStore(true).build(), false);
+  }
+
   @Test
-  void aDrainingOwnerHandsItsNodesOver() {
+  void aDrainingOwnerOnASharedStoreHandsItsNodesOverWithANewEpoch() {
+    Worker w1 = registerShared("w1");
+    Worker w2 = registerShared("w2");
+    String node = nodeWonBy("w1", List.of(w1, w2));
+    String other = nodeWonBy("w2", List.of(w1, w2));
+    Placement before = place(node);
+    Placement stays = place(other);
+    registry.drain("w1");
+    List<NodePlacement.Move> moves = placement.reassign("w1");
+    assertThat(moves).hasSize(1);
+    NodePlacement.Move move = moves.get(0);
+    assertThat(move.nodeId()).isEqualTo(node);
+    assertThat(move.from()).isSameAs(w1);
+    assertThat(move.to()).isSameAs(w2);
+    assertThat(move.epoch()).isGreaterThan(before.epoch());
+    assertThat(placement.describe(node).path("state").asText()).isEqualTo("moving");
+    assertThat(placement.settled(node).isComplete()).as("calls wait for the hand-over").isFalse();
+    assertThat(placement.settled(other).isComplete()).isTrue();
+
+    placement.settle(move.kbId(), move.epoch());
+    assertThat(placement.settled(node).isComplete()).isTrue();
+    Placement after = place(node);
+    assertThat(after.worker()).isSameAs(w2);
+    assertThat(after.epoch()).isEqualTo(move.epoch());
+    assertThat(placement.describe(node).path("state").asText()).isEqualTo("assigned");
+    assertThat(place(other).epoch()).isEqualTo(stays.epoch());
+    assertThat(placement.nodeCounts()).doesNotContainKey("w1");
+    assertThat(placement.reassign("w1")).as("nothing left to move").isEmpty();
+  }
+
+  @Test
+  void aDrainingOwnerOnAnEmbeddedStoreKeepsItsNodesAndADrainOutlivesReRegistration() {
     Worker w1 = register("w1");
     Worker w2 = register("w2");
     String node = nodeWonBy("w1", List.of(w1, w2));
     Placement before = place(node);
     registry.drain("w1");
-    Placement after = place(node);
-    assertThat(after.worker()).isSameAs(w2);
-    assertThat(after.epoch()).isGreaterThan(before.epoch());
+    // nothing reassigns it (NodeHandOver moves shared-store nodes only): the owner keeps serving it
+    assertThat(place(node).worker().workerId()).isEqualTo("w1");
+    assertThat(place(node).epoch()).isEqualTo(before.epoch());
+    Worker again = register("w1");
+    assertThat(again.state()).isEqualTo(WorkerState.DRAINING);
+  }
+
+  @Test
+  void pinnedNodesStayOnADrainingWorker() {
+    Worker w1 = registerShared("w1");
+    Worker w2 = registerShared("w2");
+    String node = nodeWonBy("w1", List.of(w1, w2));
+    placement.pin(node, "w1");
+    place(node);
+    registry.drain("w1");
+    assertThat(placement.reassign("w1")).isEmpty();
+    assertThat(place(node).worker().workerId()).isEqualTo("w1");
   }
 
   @Test

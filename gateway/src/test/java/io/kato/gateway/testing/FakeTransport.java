@@ -66,6 +66,21 @@ public final class FakeTransport implements WorkerTransport {
   @Override public Future<ObjectNode> ping(String nodeId, CallContext call) { return fail(); }
   @Override public Future<ObjectNode> workerStats(int maxNodes, CallContext call) { return fail(); }
 
+  /** Hand-over calls as {@code release:<node>@<epoch>} / {@code acquire:<node>@<epoch>}, in order. */
+  public final List<String> handOvers = new CopyOnWriteArrayList<>();
+
+  @Override
+  public Future<ObjectNode> releaseNode(String nodeId, CallContext call) {
+    handOvers.add("release:" + nodeId + "@" + call.epoch());
+    return Future.succeededFuture(JsonNodeFactory.instance.objectNode().put("state", "released"));
+  }
+
+  @Override
+  public Future<ObjectNode> acquireNode(String nodeId, CallContext call) {
+    handOvers.add("acquire:" + nodeId + "@" + call.epoch());
+    return Future.succeededFuture(JsonNodeFactory.instance.objectNode().put("state", "owned"));
+  }
+
   @Override
   public ObjectNode poolStatistics() {
     return JsonNodeFactory.instance.objectNode();

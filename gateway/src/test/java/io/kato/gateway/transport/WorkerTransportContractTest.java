@@ -148,6 +148,7 @@ public abstract class WorkerTransportContractTest {
       s.observeAndLearn();
       s.sequences();
       s.nodeData();
+      s.handOver();
       s.clears();
       s.implicitSession();
       s.unknownSessions();
@@ -369,6 +370,18 @@ public abstract class WorkerTransportContractTest {
       assertThat(workerStats.get("nodes")).hasSize(2);
       assertThat(keys(workerStats.get("nodes").get(0))).containsExactly("processor_id", "node_id", "created_at",
           "last_accessed", "access_count", "idle_seconds");
+    }
+
+    /** release then acquire (API.md §6.4): the node's data is what the store kept. */
+    private void handOver() throws Exception {
+      String before = ok("symbol stats before a hand-over", c -> t.symbolStats(nodeA(), c)).toString();
+      ObjectNode released = ok("release node", c -> t.releaseNode(nodeA(), c));
+      assertThat(keys(released)).containsExactly("node_id", "epoch", "state");
+      assertThat(released.get("state").textValue()).isEqualTo("released");
+      assertThat(released.get("node_id").textValue()).isEqualTo(nodeA());
+      ObjectNode acquired = ok("acquire node", c -> t.acquireNode(nodeA(), c));
+      assertThat(acquired.get("state").textValue()).isEqualTo("owned");
+      assertThat(ok("symbol stats after a hand-over", c -> t.symbolStats(nodeA(), c)).toString()).isEqualTo(before);
     }
 
     private void clears() throws Exception {

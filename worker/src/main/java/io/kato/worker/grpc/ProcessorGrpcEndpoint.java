@@ -38,6 +38,7 @@ import io.kato.proto.v1.ObserveResponse;
 import io.kato.proto.v1.ObserveSequenceRequest;
 import io.kato.proto.v1.ObserveSequenceResponse;
 import io.kato.proto.v1.PerceptDataResponse;
+import io.kato.proto.v1.NodeOwnership;
 import io.kato.proto.v1.PingResponse;
 import io.kato.proto.v1.PredictionsResponse;
 import io.kato.proto.v1.ProcessorGrpcService;
@@ -187,6 +188,10 @@ public final class ProcessorGrpcEndpoint implements Service {
             .setSymbol(r.getSymbol()).setAffinity(EngineProto.emotives(affinity))
             .setKbId(NodeIds.kbId(r.getNodeId())).build()));
     unary(server, ProcessorGrpcService.Ping, this::ping);
+    unary(server, ProcessorGrpcService.ReleaseNode, r -> host.releaseNode(r.getNodeId(),
+        new CallMeta(r.getEpoch(), "")).thenApply(ProcessorGrpcEndpoint::ownership));
+    unary(server, ProcessorGrpcService.AcquireNode, r -> host.acquireNode(r.getNodeId(),
+        new CallMeta(r.getEpoch(), "")).thenApply(ProcessorGrpcEndpoint::ownership));
     unary(server, ProcessorGrpcService.GetWorkerStats, this::workerStats);
   }
 
@@ -296,6 +301,11 @@ public final class ProcessorGrpcEndpoint implements Service {
           .setAffinity(EngineProto.emotives(sums))));
       return out.build();
     });
+  }
+
+  private static NodeOwnership ownership(ProcessorHost.Ownership o) {
+    return NodeOwnership.newBuilder().setNodeId(o.nodeId()).setKbId(o.kbId()).setEpoch(o.epoch()).setState(o.state())
+        .build();
   }
 
   private CompletableFuture<PingResponse> ping(NodeRequest r) {

@@ -137,6 +137,11 @@ final class HostedNode {
     return quietly(body);
   }
 
+  /** Runs a task on the lane without loading the node first (hand-over). */
+  <T> CompletableFuture<T> onLane(Supplier<T> body) {
+    return lane.submit(body);
+  }
+
   /** Runs a task on the lane, after the pending writes, without counting as an access. */
   <T> CompletableFuture<T> quietly(Supplier<T> body) {
     return lane.submit(() -> {
@@ -145,7 +150,11 @@ final class HostedNode {
     });
   }
 
-  /** Fences calls from an older assignment; adopts a newer epoch. On the lane. */
+  /**
+   * Fences calls from an older assignment; adopts a newer epoch. On the lane. With a shared
+   * store a newer epoch means another worker may have owned the node meanwhile (API.md §6.4
+   * hand-over), so the node is reloaded from the store before the call reads it.
+   */
   void checkEpoch(CallMeta meta) {
     if (meta.epoch() <= 0) {
       return;
@@ -154,7 +163,39 @@ final class HostedNode {
       throw new HostException(ErrorCode.STALE_EPOCH, "epoch " + meta.epoch() + " is older than the node's epoch "
           + epoch, Map.of("node_epoch", epoch, "request_epoch", meta.epoch()));
     }
+    if (meta.epoch() > epoch && epoch > 0 && store.shared() && loaded) {
+      flushStaged();
+      unload();
+      ensureLoaded();
+    }
     epoch = meta.epoch();
+  }
+
+  /**
+   * {@code release_node}: the old owner's half of a hand-over. Makes everything durable, takes
+   * the new assignment's epoch (so calls of the old one are fenced from now on) and drops the
+   * node from memory; a later call with a newer epoch loads it again from the store. On the lane.
+   */
+  void release(CallMeta meta) {
+    if (meta.epoch() > 0 && meta.epoch() < epoch) {
+      throw new HostException(ErrorCode.STALE_EPOCH, "epoch " + meta.epoch() + " is older than the node's epoch "
+          + epoch, Map.of("node_epoch", epoch, "request_epoch", meta.epoch()));
+    }
+    flushStaged();
+    unload();
+    epoch = Math.max(epoch, meta.epoch());
+  }
+
+  /** {@code acquire_node}: the new owner's half: load the node as the store has it now. On the lane. */
+  void acquire(CallMeta meta) {
+    if (meta.epoch() > 0 && meta.epoch() < epoch) {
+      throw new HostException(ErrorCode.STALE_EPOCH, "epoch " + meta.epoch() + " is older than the node's epoch "
+          + epoch, Map.of("node_epoch", epoch, "request_epoch", meta.epoch()));
+    }
+    flushStaged();
+    unload();
+    ensureLoaded();
+    epoch = Math.max(epoch, meta.epoch());
   }
 
   /** Stores the session with the knowledge-base changes of the current operation, durably. */
@@ -194,13 +235,18 @@ final class HostedNode {
     try {
       store.commitAll(kbId, batch);
     } catch (RuntimeException e) {
-      loaded = false;
-      sessions.clear();
-      recentResults.clear();
-      kb = null;
-      processor = null;
+      unload();
       throw e;
     }
+  }
+
+  /** Drops the node's memory (state, sessions, remembered results); the next task reloads it. */
+  private void unload() {
+    loaded = false;
+    sessions.clear();
+    recentResults.clear();
+    kb = null;
+    processor = null;
   }
 
   private void ensureLoaded() {

@@ -59,6 +59,11 @@ final class MeasuredNodeStore implements NodeStore {
   }
 
   @Override
+  public boolean shared() {
+    return store.shared();
+  }
+
+  @Override
   public void commitAll(String kbId, List<NodeChanges> batch) {
     measured(() -> {
       store.commitAll(kbId, batch);

@@ -479,6 +479,29 @@ public final class ProcessorHost implements AutoCloseable {
     }, () -> ImplicitClock.UNUSED);
   }
 
+  /** The outcome of a hand-over step: the node, its epoch now, {@code released} or {@code owned}. */
+  public record Ownership(String nodeId, String kbId, long epoch, String state) {}
+
+  /** {@code release_node} (API.md §6.4): flush, fence older epochs, drop the node from memory. */
+  public CompletableFuture<Ownership> releaseNode(String nodeId, CallMeta meta) {
+    checkNodeId(nodeId);
+    HostedNode node = nodeFor(nodeId);
+    return node.onLane(() -> {
+      node.release(meta);
+      return new Ownership(nodeId, node.kbId, node.epoch, "released");
+    });
+  }
+
+  /** {@code acquire_node} (API.md §6.4): load the node afresh from the store under the new epoch. */
+  public CompletableFuture<Ownership> acquireNode(String nodeId, CallMeta meta) {
+    checkNodeId(nodeId);
+    HostedNode node = nodeFor(nodeId);
+    return node.onLane(() -> {
+      node.acquire(meta);
+      return new Ownership(nodeId, node.kbId, node.epoch, "owned");
+    });
+  }
+
   /** Number of loaded nodes. */
   public int loadedNodes() {
     return nodes.size();

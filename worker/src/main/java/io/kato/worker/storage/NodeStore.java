@@ -63,6 +63,14 @@ public interface NodeStore extends AutoCloseable {
   /** Short name for logs and status: {@code memory}, {@code rocksdb}, {@code postgres}. */
   String kind();
 
+  /**
+   * Whether other workers write the same store (PostgreSQL): a node may then have been changed
+   * elsewhere since this worker loaded it, and is reloaded when its ownership changes.
+   */
+  default boolean shared() {
+    return false;
+  }
+
   @Override
   void close();
 }

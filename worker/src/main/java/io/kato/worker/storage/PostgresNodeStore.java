@@ -432,6 +432,11 @@ public final class PostgresNodeStore implements NodeStore {
   }
 
   @Override
+  public boolean shared() {
+    return true;
+  }
+
+  @Override
   public String kind() {
     return "postgres";
   }

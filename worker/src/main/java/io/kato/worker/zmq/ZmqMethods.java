@@ -698,10 +698,13 @@ final class ZmqMethods {
   }
 
   /** acquire/release: fences and adopts the epoch through nodeStatus (the host has no hand-over yet). */
+  /** {@code acquire_node} / {@code release_node}: the two halves of a hand-over (API.md §6.4). */
   private CompletableFuture<Map<String, Object>> nodeOwnership(ZmqCall c, String state) {
     String nodeId = c.nodeId();
-    return host.nodeStatus(nodeId, new CallMeta(c.meta().epoch(), "")).thenApply(status ->
-        result(map("node_id", nodeId, "epoch", status.epoch(), "state", state)));
+    CallMeta meta = new CallMeta(c.meta().epoch(), "");
+    CompletableFuture<ProcessorHost.Ownership> done = state.equals("owned") ? host.acquireNode(nodeId, meta)
+        : host.releaseNode(nodeId, meta);
+    return done.thenApply(o -> result(map("node_id", nodeId, "epoch", o.epoch(), "state", o.state())));
   }
 
   // ---- helpers --------------------------------------------------------------------------------

@@ -289,6 +289,12 @@ class ProcessorHostTest {
     final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
     volatile boolean gated;
     volatile boolean failNext;
+    volatile boolean shared;
+
+    @Override
+    public boolean shared() {
+      return shared;
+    }
 
     @Override
     public void commitAll(String kbId, List<io.kato.worker.storage.NodeChanges> batch) {
@@ -389,6 +395,35 @@ class ProcessorHostTest {
         .containsExactly(List.of("a"), List.of("b"));
     // a retry of an acknowledged call is still answered from its result, not applied again
     assertThat(await(host.observe(s, strings("a"), new CallMeta(0, "req-b"))).session().state().stm()).hasSize(2);
+  }
+
+  @Test
+  void onASharedStoreANewerEpochReloadsWhatAnotherWorkerWroteAndReleaseFencesTheOldOne() throws Exception {
+    host.close();
+    CountingStore shared = new CountingStore();
+    shared.shared = true;
+    ProcessorHost first = new ProcessorHost(HostOptions.defaults(), shared, clock);
+    ProcessorHost second = new ProcessorHost(HostOptions.defaults(), shared, clock);
+    try {
+      String s = await(first.createSession("moving", Map.of(), Map.of(), 0, "", new CallMeta(1, ""))).sessionId();
+      await(first.observe(s, strings("a"), new CallMeta(1, "")));
+      // the gateway moves the node: first releases under epoch 2, second acquires and writes
+      assertThat(await(first.releaseNode("moving", new CallMeta(2, ""))).state()).isEqualTo("released");
+      assertThatThrownBy(() -> await(first.observe(s, strings("late"), new CallMeta(1, ""))))
+          .satisfies(t -> assertThat(codeOf(t)).isEqualTo(ErrorCode.STALE_EPOCH));
+      assertThat(await(second.acquireNode("moving", new CallMeta(2, ""))).epoch()).isEqualTo(2);
+      await(second.observe(s, strings("b"), new CallMeta(2, "")));
+      assertThat(await(first.observe(s, strings("c"), new CallMeta(3, ""))).session().state().stm())
+          .containsExactly(List.of("a"), List.of("b"), List.of("c"));
+      // a release that never reached its worker: the node moves to second (epoch 4), which writes;
+      // when it comes back to first (epoch 5), first must not serve the memory it still holds
+      await(second.observe(s, strings("d"), new CallMeta(4, "")));
+      assertThat(await(first.observe(s, strings("e"), new CallMeta(5, ""))).session().state().stm())
+          .containsExactly(List.of("a"), List.of("b"), List.of("c"), List.of("d"), List.of("e"));
+    } finally {
+      first.close();
+      second.close();
+    }
   }
 
   @Test
