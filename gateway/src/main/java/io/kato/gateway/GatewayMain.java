@@ -79,6 +79,10 @@ public final class GatewayMain implements Callable<Integer> {
       description = "how long Idempotency-Key answers are kept (default SESSION_TTL, ${DEFAULT-VALUE})")
   long idempotencyKeepSeconds;
 
+  @Option(names = "--event-loops", defaultValue = "${env:KATO_EVENT_LOOPS:-0}",
+      description = "HTTP event loops (default 0 = one per core)")
+  int eventLoops;
+
   @Option(names = "--exit-with-parent", defaultValue = "-1",
       description = "stop when the process with this pid exits (used by ./kato up so no JVM is orphaned)")
   long parentPid;
@@ -99,7 +103,8 @@ public final class GatewayMain implements Callable<Integer> {
     GatewayOptions options = new GatewayOptions(host, port, serviceName, defaultNode, limits,
         Duration.ofMillis(heartbeatIntervalMs), heartbeatMisses, Duration.ofMillis(grpcDeadlineMs), false,
         exposeRouting, cors, List.copyOf(workers), Duration.ofMillis(placementWaitMs),
-        processors, apiKeysFromEnvironment(), Duration.ofSeconds(Math.max(1, idempotencyKeepSeconds)));
+        processors, apiKeysFromEnvironment(), Duration.ofSeconds(Math.max(1, idempotencyKeepSeconds)),
+        eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors());
     GatewayServer server = GatewayServer.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

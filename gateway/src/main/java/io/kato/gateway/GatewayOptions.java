@@ -16,6 +16,7 @@ import java.util.List;
  *     node, before it answers WORKER_UNAVAILABLE
  * @param apiKeys the API keys of §1.7 (disabled unless keys are configured)
  * @param idempotencyKeep how long answers to {@code Idempotency-Key} requests are kept (SESSION_TTL)
+ * @param eventLoops HTTP event loops (one server each on the port); default the number of cores
  */
 public record GatewayOptions(
     String host,
@@ -33,18 +34,19 @@ public record GatewayOptions(
     Duration placementWait,
     String processors,
     ApiKeys apiKeys,
-    Duration idempotencyKeep) {
+    Duration idempotencyKeep,
+    int eventLoops) {
 
   public static GatewayOptions defaults(int port) {
     return new GatewayOptions("0.0.0.0", port, "kato", "default_node", Limits.DEFAULTS, Duration.ofSeconds(1), 5,
         Duration.ofSeconds(10), false, true, true, List.of(), Duration.ofSeconds(10), "", ApiKeys.disabled(),
-        Duration.ofHours(1));
+        Duration.ofHours(1), Runtime.getRuntime().availableProcessors());
   }
 
   /** These options with other API keys. */
   public GatewayOptions withApiKeys(ApiKeys keys) {
     return new GatewayOptions(host, port, serviceName, defaultNode, limits, heartbeatInterval, heartbeatMisses,
         grpcDeadline, sessionAutoCreate, exposeRouting, corsEnabled, staticWorkers, placementWait, processors, keys,
-        idempotencyKeep);
+        idempotencyKeep, eventLoops);
   }
 }

@@ -109,20 +109,21 @@ public final class GatewayServer implements AutoCloseable {
         .setMaxWebSocketMessageSize(options.limits().maxMessageBytes())
         .setMaxWebSocketFrameSize(options.limits().maxMessageBytes());
     var router = gatewayHttp.router();
-    HttpServer server = vertx.createHttpServer(serverOptions)
-        .invalidRequestHandler(gatewayHttp.invalidRequestHandler())
-        .requestHandler(request -> {
-          String type = request.getHeader("content-type");
-          if (type != null && type.startsWith("application/grpc")) {
-            grpc.handle(request);
-          } else {
-            router.handle(request);
-          }
-        });
-    try {
-      server.listen().await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("gateway HTTP server did not start within 30 s", e);
+    io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler = request -> {
+      String type = request.getHeader("content-type");
+      if (type != null && type.startsWith("application/grpc")) {
+        grpc.handle(request);
+      } else {
+        router.handle(request);
+      }
+    };
+    // One server per event loop on the same port (Vert.x spreads the connections over them): a
+    // single server would run every connection on one event loop, i.e. one core.
+    int loops = Math.max(1, options.eventLoops());
+    HttpServer server = listenOn(vertx, serverOptions, gatewayHttp, handler);
+    HttpServerOptions samePort = new HttpServerOptions(serverOptions).setPort(server.actualPort());
+    for (int i = 1; i < loops; i++) {
+      listenOn(vertx, samePort, gatewayHttp, handler);
     }
 
     for (String entry : options.staticWorkers()) {
@@ -150,6 +151,21 @@ public final class GatewayServer implements AutoCloseable {
     LOG.info("kato gateway listening: port={} host={} static_workers={}", server.actualPort(), options.host(),
         options.staticWorkers().size());
     return new GatewayServer(vertx, server, registry, router);
+  }
+
+  /** Creates and binds one HTTP server on a fresh event-loop context. */
+  private static HttpServer listenOn(Vertx vertx, HttpServerOptions serverOptions, GatewayHttp gatewayHttp,
+      io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler) {
+    io.vertx.core.Promise<HttpServer> bound = io.vertx.core.Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> vertx.createHttpServer(serverOptions)
+        .invalidRequestHandler(gatewayHttp.invalidRequestHandler())
+        .requestHandler(handler)
+        .listen().onComplete(bound));
+    try {
+      return bound.future().await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("gateway HTTP server did not start within 30 s", e);
+    }
   }
 
   private static WorkerTransport transport(GrpcClient client, RegisterRequest r) {

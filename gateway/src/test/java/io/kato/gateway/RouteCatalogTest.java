@@ -15,7 +15,7 @@ class RouteCatalogTest {
     GatewayOptions defaults = GatewayOptions.defaults(0);
     GatewayOptions options = new GatewayOptions("127.0.0.1", 0, defaults.serviceName(), defaults.defaultNode(),
         defaults.limits(), defaults.heartbeatInterval(), defaults.heartbeatMisses(), defaults.grpcDeadline(), false,
-        true, true, List.of(), defaults.placementWait(), "", defaults.apiKeys(), defaults.idempotencyKeep());
+        true, true, List.of(), defaults.placementWait(), "", defaults.apiKeys(), defaults.idempotencyKeep(), 2);
     GatewayServer server = GatewayServer.start(options);
     try {
       List<String> documented = OpenApiRoutes.CATALOG.stream().map(o -> o.method() + " " + o.path())

@@ -122,13 +122,15 @@ final class Idempotency {
       return;
     }
     Future<Kept> answer = existing.answer.future();
-    answer.onComplete(done -> {
+    // the first request may run on another event loop: answer this one on its own
+    io.vertx.core.Context here = io.vertx.core.Vertx.currentContext();
+    answer.onComplete(done -> here.runOnContext(v -> {
       if (done.succeeded()) {
         replay(ctx, done.result());
       } else {
         ctx.next(); // the first attempt kept nothing: run this one (worker calls are de-duplicated)
       }
-    });
+    }));
   }
 
   /** Called by {@link HttpSupport} just before it ends a response. */

@@ -52,7 +52,15 @@ public final class NodeCalls {
     Optional<Placement> placed = placement.place(nodeId);
     if (placed.isPresent()) {
       // a hand-over in progress finishes first: the new owner serves after the old one released
-      return placement.settled(nodeId).map(v -> placement.place(nodeId).orElse(placed.get()));
+      Future<Void> settled = placement.settled(nodeId);
+      if (!settled.isComplete()) {
+        // the hand-over completes on another event loop: continue on this call's own context
+        io.vertx.core.Context here = vertx.getOrCreateContext();
+        Promise<Void> onHere = Promise.promise();
+        settled.onComplete(done -> here.runOnContext(v -> onHere.handle(done)));
+        settled = onHere.future();
+      }
+      return settled.map(v -> placement.place(nodeId).orElse(placed.get()));
     }
     if (System.currentTimeMillis() >= giveUpAt) {
       return Future.failedFuture(unavailable());
