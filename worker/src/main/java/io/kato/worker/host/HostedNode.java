@@ -159,10 +159,7 @@ final class HostedNode {
     if (meta.epoch() <= 0) {
       return;
     }
-    if (meta.epoch() < epoch) {
-      throw new HostException(ErrorCode.STALE_EPOCH, "epoch " + meta.epoch() + " is older than the node's epoch "
-          + epoch, Map.of("node_epoch", epoch, "request_epoch", meta.epoch()));
-    }
+    refuseOlder(meta);
     if (meta.epoch() > epoch && epoch > 0 && store.shared() && loaded) {
       flushStaged();
       unload();
@@ -171,16 +168,21 @@ final class HostedNode {
     epoch = meta.epoch();
   }
 
+  /** STALE_EPOCH for a call of an assignment older than the node's (epoch 0 = unfenced). */
+  private void refuseOlder(CallMeta meta) {
+    if (meta.epoch() > 0 && meta.epoch() < epoch) {
+      throw new HostException(ErrorCode.STALE_EPOCH, "epoch " + meta.epoch() + " is older than the node's epoch "
+          + epoch, Map.of("node_epoch", epoch, "request_epoch", meta.epoch()));
+    }
+  }
+
   /**
    * {@code release_node}: the old owner's half of a hand-over. Makes everything durable, takes
    * the new assignment's epoch (so calls of the old one are fenced from now on) and drops the
    * node from memory; a later call with a newer epoch loads it again from the store. On the lane.
    */
   void release(CallMeta meta) {
-    if (meta.epoch() > 0 && meta.epoch() < epoch) {
-      throw new HostException(ErrorCode.STALE_EPOCH, "epoch " + meta.epoch() + " is older than the node's epoch "
-          + epoch, Map.of("node_epoch", epoch, "request_epoch", meta.epoch()));
-    }
+    refuseOlder(meta);
     flushStaged();
     unload();
     epoch = Math.max(epoch, meta.epoch());
@@ -188,10 +190,7 @@ final class HostedNode {
 
   /** {@code acquire_node}: the new owner's half: load the node as the store has it now. On the lane. */
   void acquire(CallMeta meta) {
-    if (meta.epoch() > 0 && meta.epoch() < epoch) {
-      throw new HostException(ErrorCode.STALE_EPOCH, "epoch " + meta.epoch() + " is older than the node's epoch "
-          + epoch, Map.of("node_epoch", epoch, "request_epoch", meta.epoch()));
-    }
+    refuseOlder(meta);
     flushStaged();
     unload();
     ensureLoaded();

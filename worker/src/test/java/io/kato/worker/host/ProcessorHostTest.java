@@ -230,58 +230,10 @@ class ProcessorHostTest {
     assertThat(stats.storeErrors()).isZero();
   }
 
-  /** A real in-memory store whose commits wait for a gate: a slow disk, to fill a node's queue. */
-  static final class GatedStore implements io.kato.worker.storage.NodeStore {
-    final MemoryNodeStore delegate = new MemoryNodeStore();
-    final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-    final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
-    volatile boolean gated;
-
-    @Override
-    public io.kato.worker.storage.NodeSnapshot load(String kbId) {
-      return delegate.load(kbId);
-    }
-
-    @Override
-    public void commit(String kbId, io.kato.worker.storage.NodeChanges changes) {
-      if (gated) {
-        entered.countDown();
-        try {
-          gate.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      delegate.commit(kbId, changes);
-    }
-
-    @Override
-    public java.util.Optional<SessionRecord> session(String sessionId) {
-      return delegate.session(sessionId);
-    }
-
-    @Override
-    public boolean contains(String kbId) {
-      return delegate.contains(kbId);
-    }
-
-    @Override
-    public List<String> nodeIds() {
-      return delegate.nodeIds();
-    }
-
-    @Override
-    public String kind() {
-      return "gated-memory";
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
-  }
-
-  /** A memory store that counts group commits, can hold the first one, and can fail the next one. */
+  /**
+   * A real in-memory store that counts group commits, can hold the first one (a slow disk, to
+   * fill a node's queue) and can fail the next one.
+   */
   static final class CountingStore implements io.kato.worker.storage.NodeStore {
     final MemoryNodeStore delegate = new MemoryNodeStore();
     final List<Integer> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -429,7 +381,7 @@ class ProcessorHostTest {
   @Test
   void aFullNodeQueueAnswersOverloadedInsteadOfQueueing() {
     host.close();
-    GatedStore slow = new GatedStore();
+    CountingStore slow = new CountingStore();
     host = new ProcessorHost(HostOptions.defaults().withQueueLimits(2, 10), slow, clock);
     String s = session("busy");
     slow.gated = true;
