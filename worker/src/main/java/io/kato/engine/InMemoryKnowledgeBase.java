@@ -31,6 +31,8 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
   private final List<IntList> firstSymbolPostings = new ArrayList<>();
 
   private final List<StoredPattern> patternsBySequence = new ArrayList<>();
+  /** Pattern lengths by learn sequence: the prediction search's bounds read them for every candidate. */
+  private int[] lengthsBySequence = new int[64];
   private final Map<String, Integer> sequenceByName = new HashMap<>();
   private long totalSymbolsInPatternsFrequencies;
 
@@ -164,6 +166,26 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
   }
 
   @Override
+  public void addContainedWeights(int[] ids, int[] weights, int[] counts) {
+    for (int k = 0; k < ids.length; k++) {
+      postings.get(ids[k]).addWeightTo(counts, weights[k]);
+    }
+  }
+
+  @Override
+  public StoredPattern patternAt(int sequence) {
+    return patternsBySequence.get(sequence);
+  }
+
+  @Override
+  public int patternLength(int sequence) {
+    if (sequence >= patternsBySequence.size()) {
+      throw new IndexOutOfBoundsException(sequence);
+    }
+    return lengthsBySequence[sequence];
+  }
+
+  @Override
   public List<StoredPattern> patternsStartingWith(int id) {
     if (id < 0) {
       return List.of();
@@ -187,6 +209,10 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
       pattern = new StoredPattern(commit.name(), sequence, canonicalEvents(commit.events(), flat),
           flat, commit.frequency(), commit.emotives(), commit.metadata(), null);
       patternsBySequence.add(pattern);
+      if (sequence == lengthsBySequence.length) {
+        lengthsBySequence = Arrays.copyOf(lengthsBySequence, sequence * 2);
+      }
+      lengthsBySequence[sequence] = flat.length;
       sequenceByName.put(commit.name(), sequence);
       for (int id : distinctInOrder(flat)) {
         postings.get(id).add(sequence);
@@ -277,6 +303,7 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
     postings.clear();
     firstSymbolPostings.clear();
     patternsBySequence.clear();
+    lengthsBySequence = new int[64];
     sequenceByName.clear();
     totalSymbolsInPatternsFrequencies = 0;
     vectors.clear();

@@ -227,6 +227,21 @@ public final class ChangeRecordingKnowledgeBase implements KnowledgeBase {
   }
 
   @Override
+  public void addContainedWeights(int[] symbolIds, int[] weights, int[] counts) {
+    delegate.addContainedWeights(symbolIds, weights, counts);
+  }
+
+  @Override
+  public StoredPattern patternAt(int sequence) {
+    return delegate.patternAt(sequence);
+  }
+
+  @Override
+  public int patternLength(int sequence) {
+    return delegate.patternLength(sequence);
+  }
+
+  @Override
   public List<StoredPattern> patternsStartingWith(int symbolId) {
     return delegate.patternsStartingWith(symbolId);
   }
