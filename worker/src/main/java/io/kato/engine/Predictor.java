@@ -322,6 +322,21 @@ final class Predictor {
         weights[k]++;
       }
       int patternCount = kb.patternCount();
+      Matching.DenseLcs lcs = null;
+      if (n <= 64) {
+        lcs = new Matching.DenseLcs(stateIds, Scratch.takeMasks(kb.symbolCount()));
+      }
+      List<Candidate> ensemble = boundedSearch(limit, ids, weights, distinct, patternCount, lcs);
+      if (lcs != null) {
+        Scratch.giveMasks(lcs.release());
+      }
+      return ensemble;
+    }
+
+    private List<Candidate> boundedSearch(int limit, int[] ids, int[] weights, int distinct, int patternCount,
+        Matching.DenseLcs denseLcs) {
+      int n = state.length;
+      this.denseLcs = denseLcs;
       int[] counts = Scratch.take(patternCount);
       kb.addContainedWeights(Arrays.copyOf(ids, distinct), Arrays.copyOf(weights, distinct), counts);
 
@@ -422,45 +437,113 @@ final class Predictor {
         if (best == Double.NEGATIVE_INFINITY || (top.size() == limit && best + BOUND_MARGIN < top.peek().preRank)) {
           break;
         }
-        Candidate c;
         if (knownBound >= bucketBound) {
-          c = matches.get(next++);
-        } else {
-          c = score(sorted[position++]);
-          while (bucket < nonEmpty && bucketEnd[bucket] <= position) {
-            bucket++;
-          }
-          if (c == null) {
-            continue;
-          }
-          c.bound = preRankBound(c.lcs, c.pattern.length(), n);
-          if (top.size() == limit && c.bound + BOUND_MARGIN < top.peek().preRank) {
-            continue;
-          }
+          Candidate c = matches.get(next++);
+          c.preRank = summaryPreRank(c.pattern);
+          offer(top, limit, c);
+          continue;
         }
-        if (!extractInto(c)) {
-          continue; // cannot happen with t > 0 (LCS ≥ 1 means a block)
+        StoredPattern pattern = kb.patternAt(sorted[position++]);
+        while (bucket < nonEmpty && bucketEnd[bucket] <= position) {
+          bucket++;
         }
-        c.preRank = preRank(c);
-        if (top.size() < limit) {
-          top.add(c);
-        } else if (PRUNING_ORDER.compare(c, top.peek()) < 0) {
-          top.poll();
-          top.add(c);
+        int lcs = lcsLength(pattern.symbols());
+        double similarity = tokenSimilarity(lcs, pattern.length() + n);
+        if (similarity < threshold) {
+          continue;
         }
+        if (top.size() == limit && preRankBound(lcs, pattern.length(), n) + BOUND_MARGIN < top.peek().preRank) {
+          continue;
+        }
+        double rank = summaryPreRank(pattern);
+        if (top.size() == limit && !ranksBefore(rank, similarity, pattern.sequence(), top.peek())) {
+          continue;
+        }
+        Candidate c = new Candidate();
+        c.pattern = pattern;
+        c.similarity = similarity;
+        c.lcs = lcs;
+        c.preRank = rank;
+        offer(top, limit, c);
       }
       List<Candidate> ensemble = new ArrayList<>(top);
       ensemble.sort(PRUNING_ORDER);
       for (Candidate c : ensemble) {
+        if (!extractInto(c) || preRank(c) != c.preRank) {
+          throw new IllegalStateException("block summary disagrees with the extraction of " + c.pattern.name());
+        }
         c.prePotential = c.preRank;
       }
       return ensemble;
     }
 
+    private static void offer(PriorityQueue<Candidate> top, int limit, Candidate c) {
+      if (top.size() < limit) {
+        top.add(c);
+      } else if (PRUNING_ORDER.compare(c, top.peek()) < 0) {
+        top.poll();
+        top.add(c);
+      }
+    }
+
+    /**
+     * {@code _pre_potential} of a match (t > 0, so at least one block) from {@link
+     * Matching.BlockSummary}, with exactly the operations of {@link #extractInto} and {@link
+     * #preRank}, without building the blocks or the candidate.
+     */
+    private double summaryPreRank(StoredPattern pattern) {
+      if (summary == null) {
+        summary = new Matching.BlockSummary(stateIds);
+      }
+      int[] p = pattern.symbols();
+      summary.summarise(p);
+      int m = summary.matched;
+      int extrasFlatCount = state.length - m;
+      int pastFlat = summary.firstI;
+      int presentFlat = summary.lastEnd - summary.firstI;
+      List<List<String>> events = pattern.events();
+      int e = 0;
+      int covered = 0;
+      while (covered < pastFlat) {
+        covered += events.get(e++).size();
+      }
+      int presentStart = e;
+      int presentStartFlat = covered;
+      while (covered < pastFlat + presentFlat) {
+        covered += events.get(e++).size();
+      }
+      if (presentStart > 0) {
+        // first-match rule (Q9) by id: matches[0] is the state symbol at the first block's j
+        int firstMatch = stateIds[summary.firstJ];
+        int from = presentStartFlat - events.get(presentStart - 1).size();
+        for (int k = from; k < presentStartFlat; k++) {
+          if (p[k] == firstMatch) {
+            presentStartFlat = from;
+            break;
+          }
+        }
+      }
+      int presentSize = covered - presentStartFlat;
+      double evidence = (double) m / pattern.length();
+      double confidence = presentSize == 0 ? 0.0 : (double) m / presentSize;
+      double denominator = 2.0 * m + extrasFlatCount;
+      double snr = denominator == 0.0 ? 0.0 : (2.0 * m - extrasFlatCount) / denominator;
+      double fragmentation = summary.blockCount - 1;
+      return (evidence + confidence) * snr + fragmentationTerm(fragmentation);
+    }
+
+    private Matching.BlockSummary summary;
+    /** The bounded search's LCS (states of at most 64 symbols), else null. */
+    private Matching.DenseLcs denseLcs;
+
+    private int lcsLength(int[] pattern) {
+      return denseLcs != null ? denseLcs.lcsLength(pattern) : stateLcs.lcsLength(pattern);
+    }
+
     /** The similarity of the pattern with this learn sequence, or null when below the threshold. */
     private Candidate score(int sequence) {
       StoredPattern pattern = kb.patternAt(sequence);
-      int lcs = stateLcs.lcsLength(pattern.symbols());
+      int lcs = lcsLength(pattern.symbols());
       double similarity = tokenSimilarity(lcs, pattern.length() + state.length);
       if (similarity < threshold) {
         return null;
@@ -974,6 +1057,16 @@ final class Predictor {
     return ((double) b / p + 1.0) * snr + 1.0;
   }
 
+  /** True when a match with these values comes before {@code c} in {@link #PRUNING_ORDER}. */
+  private static boolean ranksBefore(double preRank, double similarity, int sequence, Candidate c) {
+    int byRank = Double.compare(preRank, c.preRank);
+    if (byRank != 0) {
+      return byRank > 0;
+    }
+    int bySimilarity = Double.compare(similarity, c.similarity);
+    return bySimilarity != 0 ? bySimilarity > 0 : sequence < c.pattern.sequence();
+  }
+
   private static double preRank(Candidate c) {
     return (c.evidence + c.confidence) * c.snr + fragmentationTerm(c.fragmentation);
   }
@@ -1009,6 +1102,19 @@ final class Predictor {
     /** @param counts all zero */
     static void give(int[] counts) {
       SPARE.set(counts);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicReference<long[]> SPARE_MASKS =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    static long[] takeMasks(int size) {
+      long[] spare = SPARE_MASKS.getAndSet(null);
+      return spare != null && spare.length >= size ? spare : new long[Math.max(size, 16)];
+    }
+
+    /** @param masks all zero */
+    static void giveMasks(long[] masks) {
+      SPARE_MASKS.set(masks);
     }
   }
 
