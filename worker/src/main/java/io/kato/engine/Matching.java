@@ -221,6 +221,83 @@ final class Matching {
       currentRow = new int[b.length + 1];
     }
 
+    private final long[] levels = new long[66];
+
+    /**
+     * Summarises {@code blocks(a, b)} with {@code masks} (built for this summary's {@code b}, at
+     * most 64 symbols): the same blocks as {@link #summarise(int[])}, found bit-parallel.
+     * {@code levels[k]} holds the positions j where a run of at least k ends at the current row
+     * i; the row's longest run is the highest non-empty level and its smallest j that level's
+     * lowest bit, which is what the scalar scan (j ascending, strict improvement) picks.
+     */
+    void summarise(int[] a, DenseLcs masks) {
+      int foundCount = 0;
+      int top = 0;
+      todo[top++] = 0;
+      todo[top++] = a.length;
+      todo[top++] = 0;
+      todo[top++] = b.length;
+      long[] lev = levels;
+      while (top > 0) {
+        int bhi = todo[--top];
+        int blo = todo[--top];
+        int ahi = todo[--top];
+        int alo = todo[--top];
+        long range = (bhi == 64 ? -1L : (1L << bhi) - 1) & (-1L << blo);
+        int bestI = alo;
+        int bestJ = blo;
+        int bestK = 0;
+        int depth = 0;
+        for (int i = alo; i < ahi; i++) {
+          long d = masks.mask(a[i]) & range;
+          if (d == 0L) {
+            depth = 0;
+            continue;
+          }
+          for (int k = depth + 1; k >= 2; k--) {
+            lev[k] = (lev[k - 1] << 1) & d;
+          }
+          lev[1] = d;
+          int newDepth = depth + 1;
+          while (lev[newDepth] == 0L) {
+            newDepth--;
+          }
+          depth = newDepth;
+          if (depth > bestK) {
+            bestK = depth;
+            int end = Long.numberOfTrailingZeros(lev[depth]);
+            bestI = i - depth + 1;
+            bestJ = end - depth + 1;
+          }
+        }
+        if (bestK > 0) {
+          if (foundCount * 3 + 3 > found.length) {
+            found = java.util.Arrays.copyOf(found, found.length * 2);
+          }
+          found[foundCount * 3] = bestI;
+          found[foundCount * 3 + 1] = bestJ;
+          found[foundCount * 3 + 2] = bestK;
+          foundCount++;
+          if (top + 8 > todo.length) {
+            todo = java.util.Arrays.copyOf(todo, todo.length * 2);
+          }
+          if (alo < bestI && blo < bestJ) {
+            todo[top++] = alo;
+            todo[top++] = bestI;
+            todo[top++] = blo;
+            todo[top++] = bestJ;
+          }
+          if (bestI + bestK < ahi && bestJ + bestK < bhi) {
+            todo[top++] = bestI + bestK;
+            todo[top++] = ahi;
+            todo[top++] = bestJ + bestK;
+            todo[top++] = bhi;
+          }
+        }
+      }
+      finish(foundCount);
+    }
+
     /** Summarises {@code blocks(a, b)}. */
     void summarise(int[] a) {
       int foundCount = 0;
@@ -287,6 +364,10 @@ final class Matching {
           }
         }
       }
+      finish(foundCount);
+    }
+
+    private void finish(int foundCount) {
       // the blocks are disjoint and ordered alike in a and in b: sorting by i sorts by (i, j, k)
       for (int x = 1; x < foundCount; x++) {
         int i = found[x * 3];

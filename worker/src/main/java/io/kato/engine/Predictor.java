@@ -496,7 +496,11 @@ final class Predictor {
         summary = new Matching.BlockSummary(stateIds);
       }
       int[] p = pattern.symbols();
-      summary.summarise(p);
+      if (denseLcs != null) {
+        summary.summarise(p, denseLcs);
+      } else {
+        summary.summarise(p);
+      }
       int m = summary.matched;
       int extrasFlatCount = state.length - m;
       int pastFlat = summary.firstI;
