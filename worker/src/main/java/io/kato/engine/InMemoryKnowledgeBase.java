@@ -31,8 +31,9 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
   private final List<IntList> firstSymbolPostings = new ArrayList<>();
 
   private final List<StoredPattern> patternsBySequence = new ArrayList<>();
-  /** Pattern lengths by learn sequence: the prediction search's bounds read them for every candidate. */
-  private int[] lengthsBySequence = new int[64];
+  /** The patterns' symbols in one array (see {@link PatternArena}): what the prediction search scans. */
+  private int[] arenaSymbols = new int[1024];
+  private int[] arenaStarts = new int[65];
   private final Map<String, Integer> sequenceByName = new HashMap<>();
   private long totalSymbolsInPatternsFrequencies;
 
@@ -178,11 +179,8 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
   }
 
   @Override
-  public int patternLength(int sequence) {
-    if (sequence >= patternsBySequence.size()) {
-      throw new IndexOutOfBoundsException(sequence);
-    }
-    return lengthsBySequence[sequence];
+  public PatternArena patternArena() {
+    return new PatternArena(arenaSymbols, arenaStarts, patternsBySequence.size());
   }
 
   @Override
@@ -209,10 +207,14 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
       pattern = new StoredPattern(commit.name(), sequence, canonicalEvents(commit.events(), flat),
           flat, commit.frequency(), commit.emotives(), commit.metadata(), null);
       patternsBySequence.add(pattern);
-      if (sequence == lengthsBySequence.length) {
-        lengthsBySequence = Arrays.copyOf(lengthsBySequence, sequence * 2);
+      if (sequence + 2 > arenaStarts.length) {
+        arenaStarts = Arrays.copyOf(arenaStarts, arenaStarts.length * 2);
       }
-      lengthsBySequence[sequence] = flat.length;
+      int at = arenaStarts[sequence];
+      if (at + flat.length > arenaSymbols.length) {
+        arenaSymbols = Arrays.copyOf(arenaSymbols, Math.max(arenaSymbols.length + (arenaSymbols.length >> 1), at + flat.length));
+      }
+      arenaStarts[sequence + 1] = PatternArena.append(arenaSymbols, at, commit.events(), flat);
       sequenceByName.put(commit.name(), sequence);
       for (int id : distinctInOrder(flat)) {
         postings.get(id).add(sequence);
@@ -303,7 +305,8 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
     postings.clear();
     firstSymbolPostings.clear();
     patternsBySequence.clear();
-    lengthsBySequence = new int[64];
+    arenaSymbols = new int[1024];
+    arenaStarts = new int[65];
     sequenceByName.clear();
     totalSymbolsInPatternsFrequencies = 0;
     vectors.clear();

@@ -99,9 +99,13 @@ public interface KnowledgeBase {
     return found[0];
   }
 
-  /** {@code patternAt(sequence).length()}; implementations should override it with a dense array. */
-  default int patternLength(int sequence) {
-    return patternAt(sequence).length();
+  /**
+   * Every pattern's symbols in one array, for the prediction search's scan; read-only and valid
+   * until the next write. The default builds it from {@link #forEachPattern} on every call;
+   * implementations should keep one.
+   */
+  default PatternArena patternArena() {
+    return PatternArena.of(this);
   }
 
   /** Patterns whose first stored symbol is this one, in learn sequence order. */

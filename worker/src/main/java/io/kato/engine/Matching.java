@@ -101,10 +101,16 @@ final class Matching {
     }
 
     int lcsLength(int[] sequence) {
+      return lcsLength(sequence, 0, sequence.length);
+    }
+
+    /** The LCS with {@code symbols[from .. from + length)}, each entry masked by {@link PatternArena#ID}. */
+    int lcsLength(int[] symbols, int from, int length) {
       long[] table = maskById;
       long mask = lengthMask;
       long v = mask;
-      for (int x : sequence) {
+      for (int i = from, end = from + length; i < end; i++) {
+        int x = symbols[i] & PatternArena.ID;
         long u = v & (x < table.length ? table[x] : 0L);
         v = ((v + u) | (v - u)) & mask;
       }
@@ -231,10 +237,18 @@ final class Matching {
      * lowest bit, which is what the scalar scan (j ascending, strict improvement) picks.
      */
     void summarise(int[] a, DenseLcs masks) {
+      summarise(a, 0, a.length, masks);
+    }
+
+    /**
+     * {@link #summarise(int[], DenseLcs)} of {@code a[from .. from + length)}, each entry masked by
+     * {@link PatternArena#ID}; positions are relative to {@code from}.
+     */
+    void summarise(int[] a, int from, int length, DenseLcs masks) {
       int foundCount = 0;
       int top = 0;
       todo[top++] = 0;
-      todo[top++] = a.length;
+      todo[top++] = length;
       todo[top++] = 0;
       todo[top++] = b.length;
       long[] lev = levels;
@@ -249,7 +263,7 @@ final class Matching {
         int bestK = 0;
         int depth = 0;
         for (int i = alo; i < ahi; i++) {
-          long d = masks.mask(a[i]) & range;
+          long d = masks.mask(a[from + i] & PatternArena.ID) & range;
           if (d == 0L) {
             depth = 0;
             continue;

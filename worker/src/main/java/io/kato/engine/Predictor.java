@@ -275,7 +275,7 @@ final class Predictor {
      */
     private boolean boundedSearchApplies() {
       return pruneCandidates && params.useTokenMatching() && threshold > 0.0 && params.filters().isEmpty()
-          && !(params.fuzzyTokenThreshold() > 0.0);
+          && !(params.fuzzyTokenThreshold() > 0.0) && state.length <= 64;
     }
 
     /**
@@ -321,22 +321,16 @@ final class Predictor {
         }
         weights[k]++;
       }
-      int patternCount = kb.patternCount();
-      Matching.DenseLcs lcs = null;
-      if (n <= 64) {
-        lcs = new Matching.DenseLcs(stateIds, Scratch.takeMasks(kb.symbolCount()));
-      }
-      List<Candidate> ensemble = boundedSearch(limit, ids, weights, distinct, patternCount, lcs);
-      if (lcs != null) {
-        Scratch.giveMasks(lcs.release());
-      }
+      arena = kb.patternArena();
+      masks = new Matching.DenseLcs(stateIds, Scratch.takeMasks(kb.symbolCount()));
+      summary = new Matching.BlockSummary(stateIds);
+      List<Candidate> ensemble = boundedSearch(limit, ids, weights, distinct, arena.patternCount);
+      Scratch.giveMasks(masks.release());
       return ensemble;
     }
 
-    private List<Candidate> boundedSearch(int limit, int[] ids, int[] weights, int distinct, int patternCount,
-        Matching.DenseLcs denseLcs) {
+    private List<Candidate> boundedSearch(int limit, int[] ids, int[] weights, int distinct, int patternCount) {
       int n = state.length;
-      this.denseLcs = denseLcs;
       int[] counts = Scratch.take(patternCount);
       kb.addContainedWeights(Arrays.copyOf(ids, distinct), Arrays.copyOf(weights, distinct), counts);
 
@@ -348,7 +342,7 @@ final class Predictor {
         if (overlap == 0) {
           continue;
         }
-        int p = kb.patternLength(seq);
+        int p = arena.length(seq);
         int b = Math.min(overlap, Math.min(n, p));
         if (tokenSimilarity(b, p + n) < threshold) {
           counts[seq] = 0;
@@ -439,28 +433,30 @@ final class Predictor {
         }
         if (knownBound >= bucketBound) {
           Candidate c = matches.get(next++);
-          c.preRank = summaryPreRank(c.pattern);
+          c.preRank = summaryPreRank(c.pattern.sequence());
           offer(top, limit, c);
           continue;
         }
-        StoredPattern pattern = kb.patternAt(sorted[position++]);
+        int sequence = sorted[position++];
         while (bucket < nonEmpty && bucketEnd[bucket] <= position) {
           bucket++;
         }
-        int lcs = lcsLength(pattern.symbols());
-        double similarity = tokenSimilarity(lcs, pattern.length() + n);
+        int from = arena.starts[sequence];
+        int length = arena.starts[sequence + 1] - from;
+        int lcs = masks.lcsLength(arena.symbols, from, length);
+        double similarity = tokenSimilarity(lcs, length + n);
         if (similarity < threshold) {
           continue;
         }
-        if (top.size() == limit && preRankBound(lcs, pattern.length(), n) + BOUND_MARGIN < top.peek().preRank) {
+        if (top.size() == limit && preRankBound(lcs, length, n) + BOUND_MARGIN < top.peek().preRank) {
           continue;
         }
-        double rank = summaryPreRank(pattern);
-        if (top.size() == limit && !ranksBefore(rank, similarity, pattern.sequence(), top.peek())) {
+        double rank = summaryPreRank(sequence);
+        if (top.size() == limit && !ranksBefore(rank, similarity, sequence, top.peek())) {
           continue;
         }
         Candidate c = new Candidate();
-        c.pattern = pattern;
+        c.pattern = kb.patternAt(sequence);
         c.similarity = similarity;
         c.lcs = lcs;
         c.preRank = rank;
@@ -491,44 +487,32 @@ final class Predictor {
      * Matching.BlockSummary}, with exactly the operations of {@link #extractInto} and {@link
      * #preRank}, without building the blocks or the candidate.
      */
-    private double summaryPreRank(StoredPattern pattern) {
-      if (summary == null) {
-        summary = new Matching.BlockSummary(stateIds);
-      }
-      int[] p = pattern.symbols();
-      if (denseLcs != null) {
-        summary.summarise(p, denseLcs);
-      } else {
-        summary.summarise(p);
-      }
+    private double summaryPreRank(int sequence) {
+      int[] symbols = arena.symbols;
+      int from = arena.starts[sequence];
+      int length = arena.starts[sequence + 1] - from;
+      summary.summarise(symbols, from, length, masks);
       int m = summary.matched;
       int extrasFlatCount = state.length - m;
-      int pastFlat = summary.firstI;
-      int presentFlat = summary.lastEnd - summary.firstI;
-      List<List<String>> events = pattern.events();
-      int e = 0;
-      int covered = 0;
-      while (covered < pastFlat) {
-        covered += events.get(e++).size();
-      }
-      int presentStart = e;
-      int presentStartFlat = covered;
-      while (covered < pastFlat + presentFlat) {
-        covered += events.get(e++).size();
-      }
-      if (presentStart > 0) {
+      // §4.4 on the flat positions: an event ends where the next one starts (or at the end)
+      int presentStartFlat = nextEventStart(symbols, from, length, summary.firstI);
+      int presentEndFlat = nextEventStart(symbols, from, length, summary.lastEnd);
+      if (presentStartFlat > 0) {
         // first-match rule (Q9) by id: matches[0] is the state symbol at the first block's j
         int firstMatch = stateIds[summary.firstJ];
-        int from = presentStartFlat - events.get(presentStart - 1).size();
-        for (int k = from; k < presentStartFlat; k++) {
-          if (p[k] == firstMatch) {
-            presentStartFlat = from;
+        int previousStart = presentStartFlat - 1;
+        while ((symbols[from + previousStart] & PatternArena.EVENT_START) == 0) {
+          previousStart--;
+        }
+        for (int k = previousStart; k < presentStartFlat; k++) {
+          if ((symbols[from + k] & PatternArena.ID) == firstMatch) {
+            presentStartFlat = previousStart;
             break;
           }
         }
       }
-      int presentSize = covered - presentStartFlat;
-      double evidence = (double) m / pattern.length();
+      int presentSize = presentEndFlat - presentStartFlat;
+      double evidence = (double) m / length;
       double confidence = presentSize == 0 ? 0.0 : (double) m / presentSize;
       double denominator = 2.0 * m + extrasFlatCount;
       double snr = denominator == 0.0 ? 0.0 : (2.0 * m - extrasFlatCount) / denominator;
@@ -536,22 +520,29 @@ final class Predictor {
       return (evidence + confidence) * snr + fragmentationTerm(fragmentation);
     }
 
-    private Matching.BlockSummary summary;
-    /** The bounded search's LCS (states of at most 64 symbols), else null. */
-    private Matching.DenseLcs denseLcs;
-
-    private int lcsLength(int[] pattern) {
-      return denseLcs != null ? denseLcs.lcsLength(pattern) : stateLcs.lcsLength(pattern);
+    /** The first event start at or after flat position {@code position}, or the length. */
+    private static int nextEventStart(int[] symbols, int from, int length, int position) {
+      while (position < length && (symbols[from + position] & PatternArena.EVENT_START) == 0) {
+        position++;
+      }
+      return position;
     }
+
+    /** The bounded search's view of the patterns, match masks and block summary. */
+    private PatternArena arena;
+    private Matching.DenseLcs masks;
+    private Matching.BlockSummary summary;
 
     /** The similarity of the pattern with this learn sequence, or null when below the threshold. */
     private Candidate score(int sequence) {
-      StoredPattern pattern = kb.patternAt(sequence);
-      int lcs = lcsLength(pattern.symbols());
-      double similarity = tokenSimilarity(lcs, pattern.length() + state.length);
+      int from = arena.starts[sequence];
+      int length = arena.starts[sequence + 1] - from;
+      int lcs = masks.lcsLength(arena.symbols, from, length);
+      double similarity = tokenSimilarity(lcs, length + state.length);
       if (similarity < threshold) {
         return null;
       }
+      StoredPattern pattern = kb.patternAt(sequence);
       Candidate c = new Candidate();
       c.pattern = pattern;
       c.similarity = similarity;

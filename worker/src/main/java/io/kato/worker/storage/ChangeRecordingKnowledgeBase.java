@@ -4,6 +4,7 @@ import io.kato.engine.InMemoryKnowledgeBase;
 import io.kato.engine.KnowledgeBase;
 import io.kato.engine.LearnCommit;
 import io.kato.engine.NamedVector;
+import io.kato.engine.PatternArena;
 import io.kato.engine.PatternMetrics;
 import io.kato.engine.StoredPattern;
 import io.kato.engine.VectorMetric;
@@ -237,8 +238,8 @@ public final class ChangeRecordingKnowledgeBase implements KnowledgeBase {
   }
 
   @Override
-  public int patternLength(int sequence) {
-    return delegate.patternLength(sequence);
+  public PatternArena patternArena() {
+    return delegate.patternArena();
   }
 
   @Override
