@@ -237,15 +237,18 @@ final class Matching {
      * lowest bit, which is what the scalar scan (j ascending, strict improvement) picks.
      */
     void summarise(int[] a, DenseLcs masks) {
-      summarise(a, 0, a.length, masks);
+      summarise(a, 0, a.length, masks, Integer.MAX_VALUE);
     }
 
     /**
      * {@link #summarise(int[], DenseLcs)} of {@code a[from .. from + length)}, each entry masked by
-     * {@link PatternArena#ID}; positions are relative to {@code from}.
+     * {@link PatternArena#ID}; positions are relative to {@code from}. {@code lcs} is the LCS
+     * length of the two (or any larger value): the blocks form a common subsequence, so once they
+     * hold {@code lcs} symbols no further block exists and the search stops.
      */
-    void summarise(int[] a, int from, int length, DenseLcs masks) {
+    void summarise(int[] a, int from, int length, DenseLcs masks, int lcs) {
       int foundCount = 0;
+      int matchedSoFar = 0;
       int top = 0;
       todo[top++] = 0;
       todo[top++] = length;
@@ -292,6 +295,10 @@ final class Matching {
           found[foundCount * 3 + 1] = bestJ;
           found[foundCount * 3 + 2] = bestK;
           foundCount++;
+          matchedSoFar += bestK;
+          if (matchedSoFar >= lcs) {
+            break;
+          }
           if (top + 8 > todo.length) {
             todo = java.util.Arrays.copyOf(todo, todo.length * 2);
           }

@@ -433,7 +433,7 @@ final class Predictor {
         }
         if (knownBound >= bucketBound) {
           Candidate c = matches.get(next++);
-          c.preRank = summaryPreRank(c.pattern.sequence());
+          c.preRank = summaryPreRank(c.pattern.sequence(), c.lcs);
           offer(top, limit, c);
           continue;
         }
@@ -451,7 +451,7 @@ final class Predictor {
         if (top.size() == limit && preRankBound(lcs, length, n) + BOUND_MARGIN < top.peek().preRank) {
           continue;
         }
-        double rank = summaryPreRank(sequence);
+        double rank = summaryPreRank(sequence, lcs);
         if (top.size() == limit && !ranksBefore(rank, similarity, sequence, top.peek())) {
           continue;
         }
@@ -487,11 +487,11 @@ final class Predictor {
      * Matching.BlockSummary}, with exactly the operations of {@link #extractInto} and {@link
      * #preRank}, without building the blocks or the candidate.
      */
-    private double summaryPreRank(int sequence) {
+    private double summaryPreRank(int sequence, int lcs) {
       int[] symbols = arena.symbols;
       int from = arena.starts[sequence];
       int length = arena.starts[sequence + 1] - from;
-      summary.summarise(symbols, from, length, masks);
+      summary.summarise(symbols, from, length, masks, lcs);
       int m = summary.matched;
       int extrasFlatCount = state.length - m;
       // §4.4 on the flat positions: an event ends where the next one starts (or at the end)

@@ -44,11 +44,14 @@ class MatchingTest {
     int matched = blocks.stream().mapToInt(Matching.Block::k).sum();
     Matching.BlockSummary summary = new Matching.BlockSummary(s);
     Matching.DenseLcs masks = new Matching.DenseLcs(s, new long[6]);
-    for (int variant = 0; variant < 2; variant++) {
+    int lcs = Matching.lcsLength(p, s);
+    for (int variant = 0; variant < 3; variant++) {
       if (variant == 0) {
         summary.summarise(p);
-      } else {
+      } else if (variant == 1) {
         summary.summarise(p, masks);
+      } else {
+        summary.summarise(p, 0, p.length, masks, lcs); // stops once the blocks hold the LCS
       }
       assertThat(summary.blockCount).as("variant %d", variant).isEqualTo(blocks.size());
       assertThat(summary.matched).as("variant %d", variant).isEqualTo(matched);
