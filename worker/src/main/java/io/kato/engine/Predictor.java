@@ -419,51 +419,52 @@ final class Predictor {
       }
       matches.sort((a, b) -> Double.compare(b.bound, a.bound));
       PriorityQueue<Candidate> top = new PriorityQueue<>(limit + 1, PRUNING_ORDER.reversed());
-      int bucket = 0;
-      while (bucket < nonEmpty && bucketEnd[bucket] <= position) {
-        bucket++;
-      }
-      int next = 0;
-      while (true) {
-        double knownBound = next < matches.size() ? matches.get(next).bound : Double.NEGATIVE_INFINITY;
-        double bucketBound = position < kept ? bucketBounds[bucket] : Double.NEGATIVE_INFINITY;
-        double best = Math.max(knownBound, bucketBound);
-        if (best == Double.NEGATIVE_INFINITY || (top.size() == limit && best + BOUND_MARGIN < top.peek().preRank)) {
-          break;
+      for (Candidate c : matches) {
+        if (top.size() == limit && c.bound + BOUND_MARGIN < top.peek().preRank) {
+          break; // sorted by bound: no later one can enter either
         }
-        if (knownBound >= bucketBound) {
-          Candidate c = matches.get(next++);
-          c.preRank = summaryPreRank(c.pattern.sequence(), c.lcs);
-          offer(top, limit, c);
-          continue;
-        }
-        int sequence = sorted[position++];
-        while (bucket < nonEmpty && bucketEnd[bucket] <= position) {
-          bucket++;
-        }
-        int from = arena.starts[sequence];
-        int length = arena.starts[sequence + 1] - from;
-        int lcs = masks.lcsLength(arena.symbols, from, length);
-        double similarity = tokenSimilarity(lcs, length + n);
-        if (similarity < threshold) {
-          continue;
-        }
-        if (top.size() == limit && preRankBound(lcs, length, n) + BOUND_MARGIN < top.peek().preRank) {
-          continue;
-        }
-        double rank = summaryPreRank(sequence, lcs);
-        if (top.size() == limit && !ranksBefore(rank, similarity, sequence, top.peek())) {
-          continue;
-        }
-        Candidate c = new Candidate();
-        c.pattern = kb.patternAt(sequence);
-        c.similarity = similarity;
-        c.lcs = lcs;
-        c.preRank = rank;
+        c.preRank = summaryPreRank(summary, c.pattern.sequence(), c.lcs);
         offer(top, limit, c);
       }
-      List<Candidate> ensemble = new ArrayList<>(top);
-      ensemble.sort(PRUNING_ORDER);
+      // the unscored rest, in bound order, in chunks; with enough of them a second thread takes
+      // chunks too, with its own copy of the top (each keeps the top `limit` of what it saw,
+      // and skips only what its own `limit` kept candidates beat, so the merge is exact)
+      Chunks chunks = new Chunks(sorted, position, kept, bucketEnd, bucketBounds);
+      PriorityQueue<Candidate> helperTop = null;
+      if (kept - position >= parallelMinimum && PARALLELISM > 1) {
+        PriorityQueue<Candidate> copy = new PriorityQueue<>(top);
+        java.util.concurrent.atomic.AtomicInteger helperState = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CompletableFuture<PriorityQueue<Candidate>> helper =
+            new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
+          if (!helperState.compareAndSet(0, 1)) {
+            return; // the caller finished first and took every chunk
+          }
+          try {
+            helper.complete(scanChunks(chunks, copy, new Matching.BlockSummary(stateIds), limit));
+          } catch (Throwable t) {
+            helper.completeExceptionally(t);
+          }
+        });
+        scanChunks(chunks, top, summary, limit);
+        if (!helperState.compareAndSet(0, 2)) {
+          helperTop = helper.join();
+        }
+      } else {
+        scanChunks(chunks, top, summary, limit);
+      }
+      List<Candidate> merged = new ArrayList<>(top);
+      if (helperTop != null) {
+        merged.addAll(helperTop);
+      }
+      merged.sort(PRUNING_ORDER);
+      List<Candidate> ensemble = new ArrayList<>(limit);
+      for (Candidate c : merged) {
+        // both copies hold the first top's candidates: equal under the total order, adjacent
+        if (ensemble.size() < limit && (ensemble.isEmpty() || ensemble.get(ensemble.size() - 1) != c)) {
+          ensemble.add(c);
+        }
+      }
       for (Candidate c : ensemble) {
         if (!extractInto(c) || preRank(c) != c.preRank) {
           throw new IllegalStateException("block summary disagrees with the extraction of " + c.pattern.name());
@@ -471,6 +472,75 @@ final class Predictor {
         c.prePotential = c.preRank;
       }
       return ensemble;
+    }
+
+    /** Phase 2's unscored candidates (bucket order) handed out in chunks. */
+    private static final class Chunks {
+      final int[] sorted;
+      final int start;
+      final int end;
+      final int[] bucketEnd;
+      final double[] bucketBounds;
+      final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+      /** Positions from here on are below some scanner's {@code limit}-th best: nobody needs them. */
+      final java.util.concurrent.atomic.AtomicInteger stop = new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE);
+
+      Chunks(int[] sorted, int start, int end, int[] bucketEnd, double[] bucketBounds) {
+        this.sorted = sorted;
+        this.start = start;
+        this.end = end;
+        this.bucketEnd = bucketEnd;
+        this.bucketBounds = bucketBounds;
+      }
+    }
+
+    /** Scores, bounds and summarises the chunks it takes into {@code top}; returns {@code top}. */
+    private PriorityQueue<Candidate> scanChunks(Chunks chunks, PriorityQueue<Candidate> top,
+        Matching.BlockSummary blockSummary, int limit) {
+      int n = state.length;
+      int[] starts = arena.starts;
+      int[] symbols = arena.symbols;
+      while (true) {
+        int first = chunks.start + chunks.next.getAndIncrement() * chunkSize;
+        int last = Math.min(first + chunkSize, chunks.end);
+        if (first >= last || first >= chunks.stop.get()) {
+          return top;
+        }
+        int bucket = 0;
+        while (chunks.bucketEnd[bucket] <= first) {
+          bucket++;
+        }
+        for (int position = first; position < last; position++) {
+          while (chunks.bucketEnd[bucket] <= position) {
+            bucket++;
+          }
+          if (top.size() == limit && chunks.bucketBounds[bucket] + BOUND_MARGIN < top.peek().preRank) {
+            chunks.stop.accumulateAndGet(position, Math::min); // bound order: the rest is below too
+            return top;
+          }
+          int sequence = chunks.sorted[position];
+          int from = starts[sequence];
+          int length = starts[sequence + 1] - from;
+          int lcs = masks.lcsLength(symbols, from, length);
+          double similarity = tokenSimilarity(lcs, length + n);
+          if (similarity < threshold) {
+            continue;
+          }
+          if (top.size() == limit && preRankBound(lcs, length, n) + BOUND_MARGIN < top.peek().preRank) {
+            continue;
+          }
+          double rank = summaryPreRank(blockSummary, sequence, lcs);
+          if (top.size() == limit && !ranksBefore(rank, similarity, sequence, top.peek())) {
+            continue;
+          }
+          Candidate c = new Candidate();
+          c.pattern = kb.patternAt(sequence);
+          c.similarity = similarity;
+          c.lcs = lcs;
+          c.preRank = rank;
+          offer(top, limit, c);
+        }
+      }
     }
 
     private static void offer(PriorityQueue<Candidate> top, int limit, Candidate c) {
@@ -487,7 +557,7 @@ final class Predictor {
      * Matching.BlockSummary}, with exactly the operations of {@link #extractInto} and {@link
      * #preRank}, without building the blocks or the candidate.
      */
-    private double summaryPreRank(int sequence, int lcs) {
+    private double summaryPreRank(Matching.BlockSummary summary, int sequence, int lcs) {
       int[] symbols = arena.symbols;
       int from = arena.starts[sequence];
       int length = arena.starts[sequence + 1] - from;
@@ -1020,6 +1090,15 @@ final class Predictor {
    * operations (values ≤ 3), so a skipped candidate's exact value is strictly below it.
    */
   private static final double BOUND_MARGIN = 1e-9;
+
+  /** Threads the bounded search may use (the caller and one common-pool helper at most). */
+  private static final int PARALLELISM = Math.min(2, Runtime.getRuntime().availableProcessors());
+
+  /** Phase 2 runs on two threads from this many unscored candidates on (tests lower it). */
+  static int parallelMinimum = 16_384;
+
+  /** Candidates per chunk of phase 2 (tests lower it). */
+  static int chunkSize = 512;
 
   private static final int B_CAP = 63;
   private static final int P_CAP = 127;

@@ -69,6 +69,25 @@ class IndexVersusScanTest {
    */
   @Property(tries = 40)
   void boundedSearchEqualsThePlainScanOnZipfNodes(@ForAll long seed) {
+    zipfNodeCase(seed);
+  }
+
+  /** The same with phase 2 on two threads from the first candidate on, in chunks of 8. */
+  @Property(tries = 40)
+  void parallelBoundedSearchEqualsThePlainScan(@ForAll long seed) {
+    int minimum = Predictor.parallelMinimum;
+    int chunk = Predictor.chunkSize;
+    Predictor.parallelMinimum = 1;
+    Predictor.chunkSize = 8;
+    try {
+      zipfNodeCase(seed);
+    } finally {
+      Predictor.parallelMinimum = minimum;
+      Predictor.chunkSize = chunk;
+    }
+  }
+
+  private static void zipfNodeCase(long seed) {
     Random random = new Random(seed);
     Zipf zipf = new Zipf(20 + random.nextInt(400));
     Processor node = new Processor(NodeDefaults.STANDARD);
