@@ -2,6 +2,8 @@ package io.kato.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,12 +89,29 @@ class IndexVersusScanTest {
     }
   }
 
+  /**
+   * The same through a knowledge base that implements only the interface's abstract methods, so
+   * the bounded search runs on the default {@code addContainedWeights}, {@code patternAt} and
+   * {@code patternArena}.
+   */
+  @Property(tries = 15)
+  void boundedSearchOnTheInterfaceDefaultsEqualsThePlainScan(@ForAll long seed) {
+    InMemoryKnowledgeBase delegate = new InMemoryKnowledgeBase();
+    KnowledgeBase minimal = (KnowledgeBase) Proxy.newProxyInstance(KnowledgeBase.class.getClassLoader(),
+        new Class<?>[] {KnowledgeBase.class}, (proxy, method, args) -> method.isDefault()
+            ? InvocationHandler.invokeDefault(proxy, method, args) : method.invoke(delegate, args));
+    zipfNodeCase(seed, new Processor(NodeDefaults.STANDARD, minimal), 300);
+  }
+
   private static void zipfNodeCase(long seed) {
+    zipfNodeCase(seed, new Processor(NodeDefaults.STANDARD), 1500);
+  }
+
+  private static void zipfNodeCase(long seed, Processor node, int maxPatterns) {
     Random random = new Random(seed);
     Zipf zipf = new Zipf(20 + random.nextInt(400));
-    Processor node = new Processor(NodeDefaults.STANDARD);
     SessionState loader = node.updateGenes(SessionState.empty(), Map.of("process_predictions", false));
-    int patterns = 100 + random.nextInt(1400);
+    int patterns = 100 + random.nextInt(maxPatterns - 100);
     List<List<List<String>>> learned = new ArrayList<>();
     for (int p = 0; p < patterns; p++) {
       List<List<String>> pattern = random.nextInt(10) == 0 && !learned.isEmpty()
