@@ -31,6 +31,9 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
   private final List<IntList> firstSymbolPostings = new ArrayList<>();
 
   private final List<StoredPattern> patternsBySequence = new ArrayList<>();
+  /** The patterns' symbols in one array (see {@link PatternArena}): what the prediction search scans. */
+  private int[] arenaSymbols = new int[1024];
+  private int[] arenaStarts = new int[65];
   private final Map<String, Integer> sequenceByName = new HashMap<>();
   private long totalSymbolsInPatternsFrequencies;
 
@@ -164,6 +167,23 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
   }
 
   @Override
+  public void addContainedWeights(int[] ids, int[] weights, int[] counts) {
+    for (int k = 0; k < ids.length; k++) {
+      postings.get(ids[k]).addWeightTo(counts, weights[k]);
+    }
+  }
+
+  @Override
+  public StoredPattern patternAt(int sequence) {
+    return patternsBySequence.get(sequence);
+  }
+
+  @Override
+  public PatternArena patternArena() {
+    return new PatternArena(arenaSymbols, arenaStarts, patternsBySequence.size());
+  }
+
+  @Override
   public List<StoredPattern> patternsStartingWith(int id) {
     if (id < 0) {
       return List.of();
@@ -187,6 +207,14 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
       pattern = new StoredPattern(commit.name(), sequence, canonicalEvents(commit.events(), flat),
           flat, commit.frequency(), commit.emotives(), commit.metadata(), null);
       patternsBySequence.add(pattern);
+      if (sequence + 2 > arenaStarts.length) {
+        arenaStarts = Arrays.copyOf(arenaStarts, arenaStarts.length * 2);
+      }
+      int at = arenaStarts[sequence];
+      if (at + flat.length > arenaSymbols.length) {
+        arenaSymbols = Arrays.copyOf(arenaSymbols, Math.max(arenaSymbols.length + (arenaSymbols.length >> 1), at + flat.length));
+      }
+      arenaStarts[sequence + 1] = PatternArena.append(arenaSymbols, at, commit.events(), flat);
       sequenceByName.put(commit.name(), sequence);
       for (int id : distinctInOrder(flat)) {
         postings.get(id).add(sequence);
@@ -277,6 +305,8 @@ public final class InMemoryKnowledgeBase implements KnowledgeBase {
     postings.clear();
     firstSymbolPostings.clear();
     patternsBySequence.clear();
+    arenaSymbols = new int[1024];
+    arenaStarts = new int[65];
     sequenceByName.clear();
     totalSymbolsInPatternsFrequencies = 0;
     vectors.clear();

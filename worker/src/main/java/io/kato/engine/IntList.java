@@ -30,6 +30,14 @@ final class IntList {
     return size;
   }
 
+  /** {@code counts[v] += weight} for every value {@code v} of the list. */
+  void addWeightTo(int[] counts, int weight) {
+    int[] v = values;
+    for (int i = 0, n = size; i < n; i++) {
+      counts[v[i]] += weight;
+    }
+  }
+
   int[] toSortedDistinctArray() {
     int[] copy = Arrays.copyOf(values, size);
     Arrays.sort(copy);

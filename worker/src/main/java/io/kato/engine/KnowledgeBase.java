@@ -64,6 +64,50 @@ public interface KnowledgeBase {
    */
   List<StoredPattern> patternsContainingAny(int[] symbolIds);
 
+  /**
+   * Posting-list overlap counts, for the prediction search's safe bounds (PREDICTIONS.md §9.3):
+   * for every {@code k} and every pattern containing {@code symbolIds[k]}, adds {@code
+   * weights[k]} to {@code counts[sequence]}. The ids must be distinct and known (non-negative);
+   * {@code counts} has at least {@link #patternCount()} entries. Learn sequences are dense:
+   * {@code 0 .. patternCount() - 1}.
+   *
+   * <p>The default goes through {@link #patternsContainingAny}; implementations with posting
+   * lists should override it.
+   */
+  default void addContainedWeights(int[] symbolIds, int[] weights, int[] counts) {
+    for (int k = 0; k < symbolIds.length; k++) {
+      for (StoredPattern pattern : patternsContainingAny(new int[] {symbolIds[k]})) {
+        counts[pattern.sequence()] += weights[k];
+      }
+    }
+  }
+
+  /**
+   * The pattern with this learn sequence ({@code 0 .. patternCount() - 1}). The default scans
+   * every pattern; implementations should override it.
+   */
+  default StoredPattern patternAt(int sequence) {
+    StoredPattern[] found = new StoredPattern[1];
+    forEachPattern(pattern -> {
+      if (pattern.sequence() == sequence) {
+        found[0] = pattern;
+      }
+    });
+    if (found[0] == null) {
+      throw new IndexOutOfBoundsException("no pattern with learn sequence " + sequence);
+    }
+    return found[0];
+  }
+
+  /**
+   * Every pattern's symbols in one array, for the prediction search's scan; read-only and valid
+   * until the next write. The default builds it from {@link #forEachPattern} on every call;
+   * implementations should keep one.
+   */
+  default PatternArena patternArena() {
+    return PatternArena.of(this);
+  }
+
   /** Patterns whose first stored symbol is this one, in learn sequence order. */
   List<StoredPattern> patternsStartingWith(int symbolId);
 

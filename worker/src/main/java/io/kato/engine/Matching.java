@@ -71,6 +71,63 @@ final class Matching {
     }
   }
 
+  /**
+   * {@link LcsAgainst} for a target of at most 64 symbol ids, with the match masks in a table
+   * indexed by id (one load per pattern symbol instead of a search). The table is lent by the
+   * caller, all zero and longer than every id it will see; {@link #release()} zeroes it again.
+   */
+  static final class DenseLcs {
+    private final int[] target;
+    private final long[] maskById;
+    private final long lengthMask;
+
+    DenseLcs(int[] target, long[] maskById) {
+      if (target.length > 64) {
+        throw new IllegalArgumentException("at most 64 symbols");
+      }
+      this.target = target;
+      this.maskById = maskById;
+      for (int j = 0; j < target.length; j++) {
+        if (target[j] >= 0) {
+          maskById[target[j]] |= 1L << j;
+        }
+      }
+      lengthMask = target.length == 64 ? -1L : (1L << target.length) - 1;
+    }
+
+    /** The ids' match masks (bit j: {@code target[j] == id}); 0 for ids not in the target. */
+    long mask(int id) {
+      return id < maskById.length ? maskById[id] : 0L;
+    }
+
+    int lcsLength(int[] sequence) {
+      return lcsLength(sequence, 0, sequence.length);
+    }
+
+    /** The LCS with {@code symbols[from .. from + length)}, each entry masked by {@link PatternArena#ID}. */
+    int lcsLength(int[] symbols, int from, int length) {
+      long[] table = maskById;
+      long mask = lengthMask;
+      long v = mask;
+      for (int i = from, end = from + length; i < end; i++) {
+        int x = symbols[i] & PatternArena.ID;
+        long u = v & (x < table.length ? table[x] : 0L);
+        v = ((v + u) | (v - u)) & mask;
+      }
+      return target.length - Long.bitCount(v);
+    }
+
+    /** Zeroes the table entries this instance set; the instance is unusable afterwards. */
+    long[] release() {
+      for (int id : target) {
+        if (id >= 0) {
+          maskById[id] = 0L;
+        }
+      }
+      return maskById;
+    }
+  }
+
   /** Length of the longest common (not necessarily contiguous) subsequence. */
   static int lcsLength(int[] a, int[] b) {
     if (a.length == 0 || b.length == 0) {
@@ -144,6 +201,235 @@ final class Matching {
       merged.add(block);
     }
     return merged;
+  }
+
+  /**
+   * What {@link #blocks} yields, summarised without allocating: reusable work arrays for one
+   * target {@code b} (the state) and patterns of any length.
+   */
+  static final class BlockSummary {
+    /** Total matched length {@code m}, block count (after merging), first block's i and j, last block's end in a. */
+    int matched;
+    int blockCount;
+    int firstI;
+    int firstJ;
+    int lastEnd;
+
+    private final int[] b;
+    private int[] previousRow;
+    private int[] currentRow;
+    private int[] todo = new int[64];
+    private int[] found = new int[48];
+
+    BlockSummary(int[] b) {
+      this.b = b;
+      previousRow = new int[b.length + 1];
+      currentRow = new int[b.length + 1];
+    }
+
+    private final long[] levels = new long[66];
+
+    /**
+     * Summarises {@code blocks(a, b)} with {@code masks} (built for this summary's {@code b}, at
+     * most 64 symbols): the same blocks as {@link #summarise(int[])}, found bit-parallel.
+     * {@code levels[k]} holds the positions j where a run of at least k ends at the current row
+     * i; the row's longest run is the highest non-empty level and its smallest j that level's
+     * lowest bit, which is what the scalar scan (j ascending, strict improvement) picks.
+     */
+    void summarise(int[] a, DenseLcs masks) {
+      summarise(a, 0, a.length, masks, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #summarise(int[], DenseLcs)} of {@code a[from .. from + length)}, each entry masked by
+     * {@link PatternArena#ID}; positions are relative to {@code from}. {@code lcs} is the LCS
+     * length of the two (or any larger value): the blocks form a common subsequence, so once they
+     * hold {@code lcs} symbols no further block exists and the search stops.
+     */
+    void summarise(int[] a, int from, int length, DenseLcs masks, int lcs) {
+      int foundCount = 0;
+      int matchedSoFar = 0;
+      int top = 0;
+      todo[top++] = 0;
+      todo[top++] = length;
+      todo[top++] = 0;
+      todo[top++] = b.length;
+      long[] lev = levels;
+      while (top > 0) {
+        int bhi = todo[--top];
+        int blo = todo[--top];
+        int ahi = todo[--top];
+        int alo = todo[--top];
+        long range = (bhi == 64 ? -1L : (1L << bhi) - 1) & (-1L << blo);
+        int bestI = alo;
+        int bestJ = blo;
+        int bestK = 0;
+        int depth = 0;
+        for (int i = alo; i < ahi; i++) {
+          long d = masks.mask(a[from + i] & PatternArena.ID) & range;
+          if (d == 0L) {
+            depth = 0;
+            continue;
+          }
+          for (int k = depth + 1; k >= 2; k--) {
+            lev[k] = (lev[k - 1] << 1) & d;
+          }
+          lev[1] = d;
+          int newDepth = depth + 1;
+          while (lev[newDepth] == 0L) {
+            newDepth--;
+          }
+          depth = newDepth;
+          if (depth > bestK) {
+            bestK = depth;
+            int end = Long.numberOfTrailingZeros(lev[depth]);
+            bestI = i - depth + 1;
+            bestJ = end - depth + 1;
+          }
+        }
+        if (bestK > 0) {
+          if (foundCount * 3 + 3 > found.length) {
+            found = java.util.Arrays.copyOf(found, found.length * 2);
+          }
+          found[foundCount * 3] = bestI;
+          found[foundCount * 3 + 1] = bestJ;
+          found[foundCount * 3 + 2] = bestK;
+          foundCount++;
+          matchedSoFar += bestK;
+          if (matchedSoFar >= lcs) {
+            break;
+          }
+          if (top + 8 > todo.length) {
+            todo = java.util.Arrays.copyOf(todo, todo.length * 2);
+          }
+          if (alo < bestI && blo < bestJ) {
+            todo[top++] = alo;
+            todo[top++] = bestI;
+            todo[top++] = blo;
+            todo[top++] = bestJ;
+          }
+          if (bestI + bestK < ahi && bestJ + bestK < bhi) {
+            todo[top++] = bestI + bestK;
+            todo[top++] = ahi;
+            todo[top++] = bestJ + bestK;
+            todo[top++] = bhi;
+          }
+        }
+      }
+      finish(foundCount);
+    }
+
+    /** Summarises {@code blocks(a, b)}. */
+    void summarise(int[] a) {
+      int foundCount = 0;
+      int top = 0;
+      todo[top++] = 0;
+      todo[top++] = a.length;
+      todo[top++] = 0;
+      todo[top++] = b.length;
+      while (top > 0) {
+        int bhi = todo[--top];
+        int blo = todo[--top];
+        int ahi = todo[--top];
+        int alo = todo[--top];
+        // longest(a, b, alo, ahi, blo, bhi), exactly as Matching.longest
+        int bestI = alo;
+        int bestJ = blo;
+        int bestK = 0;
+        int[] prev = previousRow;
+        int[] cur = currentRow;
+        for (int j = blo; j <= bhi; j++) {
+          prev[j] = 0;
+        }
+        for (int i = alo; i < ahi; i++) {
+          int x = a[i];
+          for (int j = blo; j < bhi; j++) {
+            if (b[j] == x) {
+              int k = (j > blo ? prev[j - 1] : 0) + 1;
+              cur[j] = k;
+              if (k > bestK) {
+                bestI = i - k + 1;
+                bestJ = j - k + 1;
+                bestK = k;
+              }
+            } else {
+              cur[j] = 0;
+            }
+          }
+          int[] swap = prev;
+          prev = cur;
+          cur = swap;
+        }
+        if (bestK > 0) {
+          if (foundCount * 3 + 3 > found.length) {
+            found = java.util.Arrays.copyOf(found, found.length * 2);
+          }
+          found[foundCount * 3] = bestI;
+          found[foundCount * 3 + 1] = bestJ;
+          found[foundCount * 3 + 2] = bestK;
+          foundCount++;
+          if (top + 8 > todo.length) {
+            todo = java.util.Arrays.copyOf(todo, todo.length * 2);
+          }
+          if (alo < bestI && blo < bestJ) {
+            todo[top++] = alo;
+            todo[top++] = bestI;
+            todo[top++] = blo;
+            todo[top++] = bestJ;
+          }
+          if (bestI + bestK < ahi && bestJ + bestK < bhi) {
+            todo[top++] = bestI + bestK;
+            todo[top++] = ahi;
+            todo[top++] = bestJ + bestK;
+            todo[top++] = bhi;
+          }
+        }
+      }
+      finish(foundCount);
+    }
+
+    private void finish(int foundCount) {
+      // the blocks are disjoint and ordered alike in a and in b: sorting by i sorts by (i, j, k)
+      for (int x = 1; x < foundCount; x++) {
+        int i = found[x * 3];
+        int j = found[x * 3 + 1];
+        int k = found[x * 3 + 2];
+        int y = x - 1;
+        while (y >= 0 && found[y * 3] > i) {
+          found[y * 3 + 3] = found[y * 3];
+          found[y * 3 + 4] = found[y * 3 + 1];
+          found[y * 3 + 5] = found[y * 3 + 2];
+          y--;
+        }
+        found[y * 3 + 3] = i;
+        found[y * 3 + 4] = j;
+        found[y * 3 + 5] = k;
+      }
+      int m = 0;
+      int count = 0;
+      int lastI = -1;
+      int lastJ = -1;
+      int lastK = 0;
+      for (int x = 0; x < foundCount; x++) {
+        int i = found[x * 3];
+        int j = found[x * 3 + 1];
+        int k = found[x * 3 + 2];
+        m += k;
+        if (count > 0 && lastI + lastK == i && lastJ + lastK == j) {
+          lastK += k; // merged with the previous block
+        } else {
+          count++;
+          lastI = i;
+          lastJ = j;
+          lastK = k;
+        }
+      }
+      matched = m;
+      blockCount = count;
+      firstI = foundCount == 0 ? 0 : found[0];
+      firstJ = foundCount == 0 ? 0 : found[1];
+      lastEnd = foundCount == 0 ? 0 : lastI + lastK;
+    }
   }
 
   /**

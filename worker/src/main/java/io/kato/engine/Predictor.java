@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -155,6 +156,9 @@ final class Predictor {
     Double prePotential;
     /** {@link #prePotential} unboxed, for sorting. */
     double preRank;
+    /** Bounded search: the LCS length, and an upper bound of {@link #preRank} from it. */
+    int lcs;
+    double bound;
     Double weightedSimilarity;
     Double weightedEvidence;
     Double weightedConfidence;
@@ -218,21 +222,22 @@ final class Predictor {
       if (!params.useTokenMatching() && threshold == 0.0) {
         return PredictionResult.EMPTY; // Q6: upstream's matcher rejects the negative cut-off
       }
-      List<Candidate> ensemble = matchCandidates();
-      // canonical order (§0.3): similarity descending, then learn sequence (unique: a total order)
-      ensemble.sort((a, b) -> {
-        int bySimilarity = Double.compare(b.similarity, a.similarity);
-        return bySimilarity != 0 ? bySimilarity : Integer.compare(a.pattern.sequence(), b.pattern.sequence());
-      });
       int maxPredictions = params.maxPredictions();
-      boolean pruned = ensemble.size() > 3 * maxPredictions;
-      if (pruned) {
-        for (Candidate c : ensemble) {
-          c.preRank = (c.evidence + c.confidence) * c.snr + fragmentationTerm(c.fragmentation);
-          c.prePotential = c.preRank;
+      List<Candidate> ensemble;
+      if (boundedSearchApplies()) {
+        ensemble = boundedSearch(3 * maxPredictions);
+      } else {
+        ensemble = matchCandidates();
+        ensemble.sort(CANONICAL);
+        boolean pruned = ensemble.size() > 3 * maxPredictions;
+        if (pruned) {
+          for (Candidate c : ensemble) {
+            c.preRank = preRank(c);
+            c.prePotential = c.preRank;
+          }
+          ensemble.sort((a, b) -> Double.compare(b.preRank, a.preRank)); // stable: ties keep canonical order
+          ensemble = new ArrayList<>(ensemble.subList(0, 3 * maxPredictions));
         }
-        ensemble.sort((a, b) -> Double.compare(b.preRank, a.preRank)); // stable: ties keep canonical order
-        ensemble = new ArrayList<>(ensemble.subList(0, 3 * maxPredictions));
       }
       for (Candidate c : ensemble) {
         materialize(c);
@@ -261,6 +266,359 @@ final class Predictor {
 
     /** Patterns the candidate search considered (Q31 counts them). */
     private int candidateCount;
+
+    /**
+     * The bounded search covers token mode without fuzzy matching or filters, with a positive
+     * threshold: there every returned pattern shares a symbol with the state (§9.1), its LCS is
+     * bounded by the posting-list overlap (§9.3) and its {@code _pre_potential} by a function of
+     * that bound (see {@link #preRankBound}).
+     */
+    private boolean boundedSearchApplies() {
+      return pruneCandidates && params.useTokenMatching() && threshold > 0.0 && params.filters().isEmpty()
+          && !(params.fuzzyTokenThreshold() > 0.0) && state.length <= 64;
+    }
+
+    /**
+     * The ensemble exactly as the plain scan, canonical sort and §5.0 pruning give it, without
+     * extracting (nor always scoring) candidates that provably cannot survive the pruning.
+     *
+     * <ol>
+     *   <li>One pass over the posting lists of the distinct state symbols adds each symbol's count
+     *       in the state to a per-pattern counter: {@code I'(P) = Σ_{s ∈ S ∩ P} count_S(s)} is at
+     *       least {@code Σ min(count_P(s), count_S(s)) ≥ LCS}, so {@code b = min(I', |S|, |P|)}
+     *       bounds the LCS and the matched count {@code m} (greedy blocks form a common
+     *       subsequence, so {@code m ≤ LCS}). A pattern with {@code f(b, |P|+|S|) < t} cannot
+     *       match (§9.3).
+     *   <li>The remaining patterns are bucketed by {@code (b, |P|)} and scored (LCS) in
+     *       descending order of the bucket's {@code _pre_potential} bound until more than
+     *       {@code limit = 3K} of them are matches. If the candidates run out first, the ensemble
+     *       has at most {@code 3K} members: no pruning, every member is extracted (§5.0).
+     *   <li>Otherwise pruning is certain and only the top {@code 3K} by {@code (_pre_potential}
+     *       descending, then canonical order{@code )} matter (that is what the stable sort of the
+     *       canonical order keeps). The known matches (bounded by their exact LCS) and the
+     *       unscored buckets are visited in descending bound order; a candidate is extracted
+     *       only while its bound can still reach the current {@code 3K}-th best exact value, and
+     *       the visit stops once no bound can.
+     * </ol>
+     */
+    private List<Candidate> boundedSearch(int limit) {
+      int n = state.length;
+      candidateCount = kb.patternCount();
+      // distinct known state symbols, with their count in the state
+      int[] ids = new int[n];
+      int[] weights = new int[n];
+      int distinct = 0;
+      for (int id : stateIds) {
+        if (id < 0) {
+          continue;
+        }
+        int k = 0;
+        while (k < distinct && ids[k] != id) {
+          k++;
+        }
+        if (k == distinct) {
+          ids[distinct++] = id;
+        }
+        weights[k]++;
+      }
+      arena = kb.patternArena();
+      masks = new Matching.DenseLcs(stateIds, Scratch.takeMasks(kb.symbolCount()));
+      summary = new Matching.BlockSummary(stateIds);
+      List<Candidate> ensemble = boundedSearch(limit, ids, weights, distinct, arena.patternCount);
+      Scratch.giveMasks(masks.release());
+      return ensemble;
+    }
+
+    private List<Candidate> boundedSearch(int limit, int[] ids, int[] weights, int distinct, int patternCount) {
+      int n = state.length;
+      int[] counts = Scratch.take(patternCount);
+      kb.addContainedWeights(Arrays.copyOf(ids, distinct), Arrays.copyOf(weights, distinct), counts);
+
+      // pass 1: the threshold gate, and bucket sizes; counts[seq] becomes bucket key + 1 (0 = none)
+      int[] bucketSizes = new int[BUCKETS];
+      int kept = 0;
+      for (int seq = 0; seq < patternCount; seq++) {
+        int overlap = counts[seq];
+        if (overlap == 0) {
+          continue;
+        }
+        int p = arena.length(seq);
+        int b = Math.min(overlap, Math.min(n, p));
+        if (tokenSimilarity(b, p + n) < threshold) {
+          counts[seq] = 0;
+          continue;
+        }
+        int key = bucketKey(b, p);
+        counts[seq] = key + 1;
+        bucketSizes[key]++;
+        kept++;
+      }
+      // buckets in descending order of their bound
+      int nonEmpty = 0;
+      for (int size : bucketSizes) {
+        if (size > 0) {
+          nonEmpty++;
+        }
+      }
+      long[] order = new long[nonEmpty];
+      double[] boundOfKey = new double[BUCKETS];
+      int o = 0;
+      for (int key = 0; key < BUCKETS; key++) {
+        if (bucketSizes[key] > 0) {
+          boundOfKey[key] = bucketBound(key, n);
+          order[o++] = key;
+        }
+      }
+      sortKeysByBoundDescending(order, boundOfKey);
+      int[] bucketStart = new int[BUCKETS];
+      int[] bucketEnd = new int[nonEmpty];
+      double[] bucketBounds = new double[nonEmpty];
+      int offset = 0;
+      for (int i = 0; i < nonEmpty; i++) {
+        int key = (int) order[i];
+        bucketStart[key] = offset;
+        offset += bucketSizes[key];
+        bucketEnd[i] = offset;
+        bucketBounds[i] = boundOfKey[key];
+      }
+      // pass 2: counting sort of the kept patterns into bucket order; clears the scratch counters
+      int[] sorted = new int[kept];
+      for (int seq = 0; seq < patternCount; seq++) {
+        int slot = counts[seq];
+        if (slot != 0) {
+          sorted[bucketStart[slot - 1]++] = seq;
+          counts[seq] = 0;
+        }
+      }
+      Scratch.give(counts);
+
+      // phase 1: score in bound order until the ensemble is known to exceed the limit
+      List<Candidate> matches = new ArrayList<>();
+      int position = 0;
+      while (position < kept && matches.size() <= limit) {
+        Candidate c = score(sorted[position++]);
+        if (c != null) {
+          matches.add(c);
+        }
+      }
+      if (matches.size() <= limit) {
+        // every candidate was scored: the whole ensemble, no pruning
+        List<Candidate> ensemble = new ArrayList<>(matches.size());
+        for (Candidate c : matches) {
+          if (extractInto(c)) {
+            ensemble.add(c);
+          }
+        }
+        ensemble.sort(CANONICAL);
+        return ensemble;
+      }
+
+      // phase 2: pruning is certain; the top `limit` by (preRank desc, canonical order)
+      for (Candidate c : matches) {
+        c.bound = preRankBound(c.lcs, c.pattern.length(), n);
+      }
+      matches.sort((a, b) -> Double.compare(b.bound, a.bound));
+      PriorityQueue<Candidate> top = new PriorityQueue<>(limit + 1, PRUNING_ORDER.reversed());
+      for (Candidate c : matches) {
+        if (top.size() == limit && c.bound + BOUND_MARGIN < top.peek().preRank) {
+          break; // sorted by bound: no later one can enter either
+        }
+        c.preRank = summaryPreRank(summary, c.pattern.sequence(), c.lcs);
+        offer(top, limit, c);
+      }
+      // the unscored rest, in bound order, in chunks; with enough of them a second thread takes
+      // chunks too, with its own copy of the top (each keeps the top `limit` of what it saw,
+      // and skips only what its own `limit` kept candidates beat, so the merge is exact)
+      Chunks chunks = new Chunks(sorted, position, kept, bucketEnd, bucketBounds);
+      PriorityQueue<Candidate> helperTop = null;
+      if (kept - position >= parallelMinimum && PARALLELISM > 1) {
+        PriorityQueue<Candidate> copy = new PriorityQueue<>(top);
+        java.util.concurrent.atomic.AtomicInteger helperState = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CompletableFuture<PriorityQueue<Candidate>> helper =
+            new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
+          if (!helperState.compareAndSet(0, 1)) {
+            return; // the caller finished first and took every chunk
+          }
+          try {
+            helper.complete(scanChunks(chunks, copy, new Matching.BlockSummary(stateIds), limit));
+          } catch (Throwable t) {
+            helper.completeExceptionally(t);
+          }
+        });
+        scanChunks(chunks, top, summary, limit);
+        if (!helperState.compareAndSet(0, 2)) {
+          helperTop = helper.join();
+        }
+      } else {
+        scanChunks(chunks, top, summary, limit);
+      }
+      List<Candidate> merged = new ArrayList<>(top);
+      if (helperTop != null) {
+        merged.addAll(helperTop);
+      }
+      merged.sort(PRUNING_ORDER);
+      List<Candidate> ensemble = new ArrayList<>(limit);
+      for (Candidate c : merged) {
+        // both copies hold the first top's candidates: equal under the total order, adjacent
+        if (ensemble.size() < limit && (ensemble.isEmpty() || ensemble.get(ensemble.size() - 1) != c)) {
+          ensemble.add(c);
+        }
+      }
+      for (Candidate c : ensemble) {
+        if (!extractInto(c) || preRank(c) != c.preRank) {
+          throw new IllegalStateException("block summary disagrees with the extraction of " + c.pattern.name());
+        }
+        c.prePotential = c.preRank;
+      }
+      return ensemble;
+    }
+
+    /** Phase 2's unscored candidates (bucket order) handed out in chunks. */
+    private static final class Chunks {
+      final int[] sorted;
+      final int start;
+      final int end;
+      final int[] bucketEnd;
+      final double[] bucketBounds;
+      final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+      /** Positions from here on are below some scanner's {@code limit}-th best: nobody needs them. */
+      final java.util.concurrent.atomic.AtomicInteger stop = new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE);
+
+      Chunks(int[] sorted, int start, int end, int[] bucketEnd, double[] bucketBounds) {
+        this.sorted = sorted;
+        this.start = start;
+        this.end = end;
+        this.bucketEnd = bucketEnd;
+        this.bucketBounds = bucketBounds;
+      }
+    }
+
+    /** Scores, bounds and summarises the chunks it takes into {@code top}; returns {@code top}. */
+    private PriorityQueue<Candidate> scanChunks(Chunks chunks, PriorityQueue<Candidate> top,
+        Matching.BlockSummary blockSummary, int limit) {
+      int n = state.length;
+      int[] starts = arena.starts;
+      int[] symbols = arena.symbols;
+      while (true) {
+        int first = chunks.start + chunks.next.getAndIncrement() * chunkSize;
+        int last = Math.min(first + chunkSize, chunks.end);
+        if (first >= last || first >= chunks.stop.get()) {
+          return top;
+        }
+        int bucket = 0;
+        while (chunks.bucketEnd[bucket] <= first) {
+          bucket++;
+        }
+        for (int position = first; position < last; position++) {
+          while (chunks.bucketEnd[bucket] <= position) {
+            bucket++;
+          }
+          if (top.size() == limit && chunks.bucketBounds[bucket] + BOUND_MARGIN < top.peek().preRank) {
+            chunks.stop.accumulateAndGet(position, Math::min); // bound order: the rest is below too
+            return top;
+          }
+          int sequence = chunks.sorted[position];
+          int from = starts[sequence];
+          int length = starts[sequence + 1] - from;
+          int lcs = masks.lcsLength(symbols, from, length);
+          double similarity = tokenSimilarity(lcs, length + n);
+          if (similarity < threshold) {
+            continue;
+          }
+          if (top.size() == limit && preRankBound(lcs, length, n) + BOUND_MARGIN < top.peek().preRank) {
+            continue;
+          }
+          double rank = summaryPreRank(blockSummary, sequence, lcs);
+          if (top.size() == limit && !ranksBefore(rank, similarity, sequence, top.peek())) {
+            continue;
+          }
+          Candidate c = new Candidate();
+          c.pattern = kb.patternAt(sequence);
+          c.similarity = similarity;
+          c.lcs = lcs;
+          c.preRank = rank;
+          offer(top, limit, c);
+        }
+      }
+    }
+
+    private static void offer(PriorityQueue<Candidate> top, int limit, Candidate c) {
+      if (top.size() < limit) {
+        top.add(c);
+      } else if (PRUNING_ORDER.compare(c, top.peek()) < 0) {
+        top.poll();
+        top.add(c);
+      }
+    }
+
+    /**
+     * {@code _pre_potential} of a match (t > 0, so at least one block) from {@link
+     * Matching.BlockSummary}, with exactly the operations of {@link #extractInto} and {@link
+     * #preRank}, without building the blocks or the candidate.
+     */
+    private double summaryPreRank(Matching.BlockSummary summary, int sequence, int lcs) {
+      int[] symbols = arena.symbols;
+      int from = arena.starts[sequence];
+      int length = arena.starts[sequence + 1] - from;
+      summary.summarise(symbols, from, length, masks, lcs);
+      int m = summary.matched;
+      int extrasFlatCount = state.length - m;
+      // §4.4 on the flat positions: an event ends where the next one starts (or at the end)
+      int presentStartFlat = nextEventStart(symbols, from, length, summary.firstI);
+      int presentEndFlat = nextEventStart(symbols, from, length, summary.lastEnd);
+      if (presentStartFlat > 0) {
+        // first-match rule (Q9) by id: matches[0] is the state symbol at the first block's j
+        int firstMatch = stateIds[summary.firstJ];
+        int previousStart = presentStartFlat - 1;
+        while ((symbols[from + previousStart] & PatternArena.EVENT_START) == 0) {
+          previousStart--;
+        }
+        for (int k = previousStart; k < presentStartFlat; k++) {
+          if ((symbols[from + k] & PatternArena.ID) == firstMatch) {
+            presentStartFlat = previousStart;
+            break;
+          }
+        }
+      }
+      int presentSize = presentEndFlat - presentStartFlat;
+      double evidence = (double) m / length;
+      double confidence = presentSize == 0 ? 0.0 : (double) m / presentSize;
+      double denominator = 2.0 * m + extrasFlatCount;
+      double snr = denominator == 0.0 ? 0.0 : (2.0 * m - extrasFlatCount) / denominator;
+      double fragmentation = summary.blockCount - 1;
+      return (evidence + confidence) * snr + fragmentationTerm(fragmentation);
+    }
+
+    /** The first event start at or after flat position {@code position}, or the length. */
+    private static int nextEventStart(int[] symbols, int from, int length, int position) {
+      while (position < length && (symbols[from + position] & PatternArena.EVENT_START) == 0) {
+        position++;
+      }
+      return position;
+    }
+
+    /** The bounded search's view of the patterns, match masks and block summary. */
+    private PatternArena arena;
+    private Matching.DenseLcs masks;
+    private Matching.BlockSummary summary;
+
+    /** The similarity of the pattern with this learn sequence, or null when below the threshold. */
+    private Candidate score(int sequence) {
+      int from = arena.starts[sequence];
+      int length = arena.starts[sequence + 1] - from;
+      int lcs = masks.lcsLength(arena.symbols, from, length);
+      double similarity = tokenSimilarity(lcs, length + state.length);
+      if (similarity < threshold) {
+        return null;
+      }
+      StoredPattern pattern = kb.patternAt(sequence);
+      Candidate c = new Candidate();
+      c.pattern = pattern;
+      c.similarity = similarity;
+      c.lcs = lcs;
+      return c;
+    }
 
     private List<Candidate> matchCandidates() {
       List<Candidate> ensemble = new ArrayList<>();
@@ -302,26 +660,27 @@ final class Predictor {
       if (similarity < threshold) {
         return;
       }
-      Candidate candidate = extract(pattern, similarity);
-      if (candidate != null) {
+      Candidate candidate = new Candidate();
+      candidate.pattern = pattern;
+      candidate.similarity = similarity;
+      if (extractInto(candidate)) {
         ensemble.add(candidate);
       }
     }
 
     /**
-     * §4: blocks, past/present/future and the base metrics. The symbol lists (matches, missing,
+     * §4: blocks, past/present/future and the base metrics; false when the candidate has no block
+     * and the threshold is positive (§3.3). The symbol lists (matches, missing,
      * extras) are only built by {@link #materialize} for candidates that survive pruning.
      */
-    private Candidate extract(StoredPattern pattern, double similarity) {
+    private boolean extractInto(Candidate c) {
+      StoredPattern pattern = c.pattern;
       int[] p = pattern.symbols();
       List<Matching.Block> blocks = Matching.blocks(p, stateIds);
       int blockCount = blocks.size();
       if (blockCount == 0 && threshold != 0.0) {
-        return null;
+        return false;
       }
-      Candidate c = new Candidate();
-      c.pattern = pattern;
-      c.similarity = similarity;
       c.blocks = blocks;
       int m;
       String firstMatch;
@@ -373,7 +732,7 @@ final class Predictor {
       double denominator = 2.0 * m + c.extrasFlatCount;
       c.snr = denominator == 0.0 ? 0.0 : (2.0 * m - c.extrasFlatCount) / denominator;
       c.fragmentation = blockCount - 1;
-      return c;
+      return true;
     }
 
     /** §4.2, §4.5: the matched symbols and the by-value missing and extras lists. */
@@ -708,6 +1067,128 @@ final class Predictor {
           c.weightedEvidence, c.weightedConfidence, c.weightedSnr, c.prePotential, c.entropy,
           c.normalizedEntropy, c.globalNormalizedEntropy, c.itfdf, c.tfidf, c.patternProbability,
           c.weightedStrength, c.posterior, c.prior, c.similarity);
+    }
+  }
+
+  // ---- the bounded search's helpers --------------------------------------------------------------
+
+  /** Canonical order (§0.3): similarity descending, then learn sequence (unique: a total order). */
+  private static final Comparator<Candidate> CANONICAL = (a, b) -> {
+    int bySimilarity = Double.compare(b.similarity, a.similarity);
+    return bySimilarity != 0 ? bySimilarity : Integer.compare(a.pattern.sequence(), b.pattern.sequence());
+  };
+
+  /** What the stable pruning sort of §5.0 yields: {@code _pre_potential} descending, then canonical. */
+  private static final Comparator<Candidate> PRUNING_ORDER = (a, b) -> {
+    int byRank = Double.compare(b.preRank, a.preRank);
+    return byRank != 0 ? byRank : CANONICAL.compare(a, b);
+  };
+
+  /**
+   * Bounds are compared with this margin: a candidate is skipped only when its bound is below the
+   * {@code 3K}-th best value by more than it, far above the rounding error of these few double
+   * operations (values ≤ 3), so a skipped candidate's exact value is strictly below it.
+   */
+  private static final double BOUND_MARGIN = 1e-9;
+
+  /** Threads the bounded search may use (the caller and one common-pool helper at most). */
+  private static final int PARALLELISM = Math.min(2, Runtime.getRuntime().availableProcessors());
+
+  /** Phase 2 runs on two threads from this many unscored candidates on (tests lower it). */
+  static int parallelMinimum = 16_384;
+
+  /** Candidates per chunk of phase 2 (tests lower it). */
+  static int chunkSize = 512;
+
+  private static final int B_CAP = 63;
+  private static final int P_CAP = 127;
+  private static final int BUCKETS = (B_CAP + 1) * (P_CAP + 1);
+
+  private static int bucketKey(int b, int p) {
+    return Math.min(b, B_CAP) * (P_CAP + 1) + Math.min(p, P_CAP);
+  }
+
+  /** A bound for every pattern of the bucket: the largest {@code b} and the smallest {@code |P|}. */
+  private static double bucketBound(int key, int n) {
+    int b = key / (P_CAP + 1);
+    int p = key % (P_CAP + 1);
+    return preRankBound(b == B_CAP ? Math.max(n, B_CAP) : b, p, n);
+  }
+
+  /**
+   * An upper bound of {@code _pre_potential = (evidence + confidence) · snr + 1/nb} for a match
+   * with {@code m ≤ b} matched symbols, {@code |P| ≥ p} and {@code |S| = n}: {@code evidence =
+   * m/|P| ≤ b/p}; {@code confidence ≤ 1} (the present covers every matched symbol); {@code snr =
+   * (3m − n)/(m + n)} (outside fuzzy mode {@code e = n − m}) grows with {@code m}; {@code 1/nb ≤ 1}.
+   * When {@code snr(m) < 0} the product is negative and the value below 1; otherwise {@code snr(b)
+   * ≥ snr(m) ≥ 0} and both factors are non-negative and non-decreasing in {@code m}.
+   */
+  static double preRankBound(int b, int p, int n) {
+    double snr = (3.0 * b - n) / (b + n);
+    if (!(snr > 0.0)) {
+      return 1.0;
+    }
+    return ((double) b / p + 1.0) * snr + 1.0;
+  }
+
+  /** True when a match with these values comes before {@code c} in {@link #PRUNING_ORDER}. */
+  private static boolean ranksBefore(double preRank, double similarity, int sequence, Candidate c) {
+    int byRank = Double.compare(preRank, c.preRank);
+    if (byRank != 0) {
+      return byRank > 0;
+    }
+    int bySimilarity = Double.compare(similarity, c.similarity);
+    return bySimilarity != 0 ? bySimilarity > 0 : sequence < c.pattern.sequence();
+  }
+
+  private static double preRank(Candidate c) {
+    return (c.evidence + c.confidence) * c.snr + fragmentationTerm(c.fragmentation);
+  }
+
+  /** Sorts bucket keys by their bound, descending (ties: smaller key first). */
+  private static void sortKeysByBoundDescending(long[] keys, double[] boundOfKey) {
+    Long[] boxed = new Long[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      boxed[i] = keys[i];
+    }
+    Arrays.sort(boxed, (x, y) -> {
+      int byBound = Double.compare(boundOfKey[(int) (long) y], boundOfKey[(int) (long) x]);
+      return byBound != 0 ? byBound : Long.compare(x, y);
+    });
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = boxed[i];
+    }
+  }
+
+  /**
+   * One spare counter array for the bounded search, shared by all threads: a caller takes it (or
+   * allocates one when another call holds it or it is too small) and gives it back all zero.
+   */
+  private static final class Scratch {
+    private static final java.util.concurrent.atomic.AtomicReference<int[]> SPARE =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    static int[] take(int size) {
+      int[] spare = SPARE.getAndSet(null);
+      return spare != null && spare.length >= size ? spare : new int[Math.max(size, 16)];
+    }
+
+    /** @param counts all zero */
+    static void give(int[] counts) {
+      SPARE.set(counts);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicReference<long[]> SPARE_MASKS =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    static long[] takeMasks(int size) {
+      long[] spare = SPARE_MASKS.getAndSet(null);
+      return spare != null && spare.length >= size ? spare : new long[Math.max(size, 16)];
+    }
+
+    /** @param masks all zero */
+    static void giveMasks(long[] masks) {
+      SPARE_MASKS.set(masks);
     }
   }
 

@@ -2,6 +2,8 @@ package io.kato.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +62,169 @@ class IndexVersusScanTest {
 
     assertThat(node.predictions(query)).as("genes %s, stm %s", genes, query.stm())
         .isEqualTo(node.predictionsByPlainScan(query));
+  }
+
+  /**
+   * Larger nodes over a Zipf alphabet (most patterns share a frequent symbol with the state), so
+   * the bounded search's pruning path runs with big ensembles: overlap buckets, bound-ordered
+   * scoring and early stop must keep exactly the plain scan's top 3K.
+   */
+  @Property(tries = 40)
+  void boundedSearchEqualsThePlainScanOnZipfNodes(@ForAll long seed) {
+    zipfNodeCase(seed);
+  }
+
+  /** The same with phase 2 on two threads from the first candidate on, in chunks of 8. */
+  @Property(tries = 40)
+  void parallelBoundedSearchEqualsThePlainScan(@ForAll long seed) {
+    int minimum = Predictor.parallelMinimum;
+    int chunk = Predictor.chunkSize;
+    Predictor.parallelMinimum = 1;
+    Predictor.chunkSize = 8;
+    try {
+      zipfNodeCase(seed);
+    } finally {
+      Predictor.parallelMinimum = minimum;
+      Predictor.chunkSize = chunk;
+    }
+  }
+
+  /**
+   * The same through a knowledge base that implements only the interface's abstract methods, so
+   * the bounded search runs on the default {@code addContainedWeights}, {@code patternAt} and
+   * {@code patternArena}.
+   */
+  @Property(tries = 15)
+  void boundedSearchOnTheInterfaceDefaultsEqualsThePlainScan(@ForAll long seed) {
+    InMemoryKnowledgeBase delegate = new InMemoryKnowledgeBase();
+    KnowledgeBase minimal = (KnowledgeBase) Proxy.newProxyInstance(KnowledgeBase.class.getClassLoader(),
+        new Class<?>[] {KnowledgeBase.class}, (proxy, method, args) -> method.isDefault()
+            ? InvocationHandler.invokeDefault(proxy, method, args) : method.invoke(delegate, args));
+    zipfNodeCase(seed, new Processor(NodeDefaults.STANDARD, minimal), 300);
+  }
+
+  private static void zipfNodeCase(long seed) {
+    zipfNodeCase(seed, new Processor(NodeDefaults.STANDARD), 1500);
+  }
+
+  private static void zipfNodeCase(long seed, Processor node, int maxPatterns) {
+    Random random = new Random(seed);
+    Zipf zipf = new Zipf(20 + random.nextInt(400));
+    SessionState loader = node.updateGenes(SessionState.empty(), Map.of("process_predictions", false));
+    int patterns = 100 + random.nextInt(maxPatterns - 100);
+    List<List<List<String>>> learned = new ArrayList<>();
+    for (int p = 0; p < patterns; p++) {
+      List<List<String>> pattern = random.nextInt(10) == 0 && !learned.isEmpty()
+          ? learned.get(random.nextInt(learned.size())) : zipfEvents(random, zipf, 2 + random.nextInt(11));
+      learned.add(pattern);
+      for (List<String> event : pattern) {
+        loader = node.observe(loader, new Observation(event, List.of(), Map.of(), Map.of(), "obs")).state();
+      }
+      loader = node.learn(loader).state();
+    }
+    Map<String, Object> genes = new LinkedHashMap<>();
+    genes.put("process_predictions", false);
+    genes.put("recall_threshold", new double[] {0.01, 0.05, 0.1, 0.1, 0.15, 0.2, 0.3}[random.nextInt(7)]);
+    genes.put("max_predictions", (long) new int[] {1, 2, 3, 5, 10, 30, 100}[random.nextInt(7)]);
+    genes.put("rank_sort_algo", RANKINGS[random.nextInt(RANKINGS.length)]);
+    if (random.nextInt(5) == 0) {
+      genes.put("affinity_emotive", "joy");
+    }
+    SessionState query = node.updateGenes(SessionState.empty(), genes);
+    List<List<String>> stm = random.nextInt(4) != 0
+        ? noisyCut(random, learned.get(random.nextInt(learned.size())), 400)
+        : zipfEvents(random, zipf, 2 + random.nextInt(3));
+    for (List<String> event : stm) {
+      query = node.observe(query, new Observation(event, List.of(), Map.of(), Map.of(), "obs")).state();
+    }
+
+    assertThat(node.predictions(query)).as("genes %s, stm %s", genes, query.stm())
+        .isEqualTo(node.predictionsByPlainScan(query));
+  }
+
+  /**
+   * The lemma behind the bounded search's early stop: every match's {@code _pre_potential}
+   * ({@code (evidence + confidence) · snr + 1/nb}) is at most {@code preRankBound(LCS, |P|, |S|)}.
+   */
+  @Property(tries = 60)
+  void preRankBoundHoldsForEveryMatch(@ForAll long seed) {
+    Random random = new Random(seed);
+    Zipf zipf = new Zipf(3 + random.nextInt(60));
+    Processor node = new Processor(NodeDefaults.STANDARD);
+    SessionState loader = node.updateGenes(SessionState.empty(), Map.of("process_predictions", false));
+    for (int p = 0; p < 60; p++) {
+      for (List<String> event : zipfEvents(random, zipf, 1 + random.nextInt(10))) {
+        loader = node.observe(loader, new Observation(event, List.of(), Map.of(), Map.of(), "obs")).state();
+      }
+      loader = node.learn(loader).state();
+    }
+    SessionState query = node.updateGenes(SessionState.empty(),
+        Map.of("process_predictions", false, "recall_threshold", 0.01, "max_predictions", 1000L));
+    for (List<String> event : zipfEvents(random, zipf, 1 + random.nextInt(5))) {
+      query = node.observe(query, new Observation(event, List.of(), Map.of(), Map.of(), "obs")).state();
+    }
+    List<String> state = Predictor.flatten(query.stm());
+    if (state.size() < 2) {
+      return;
+    }
+    for (Prediction prediction : node.predictionsByPlainScan(query).predictions()) {
+      FullPrediction full = (FullPrediction) prediction;
+      List<String> pattern = Predictor.flatten(full.sequence());
+      int lcs = lcs(pattern, state);
+      double g = full.fragmentation() == -1.0 ? 0.0 : 1.0 / (full.fragmentation() + 1);
+      double preRank = (full.evidence() + full.confidence()) * full.snr() + g;
+      assertThat(preRank).as("pattern %s, state %s", pattern, state)
+          .isLessThanOrEqualTo(Predictor.preRankBound(lcs, pattern.size(), state.size()) + 1e-12);
+    }
+  }
+
+  private static int lcs(List<String> a, List<String> b) {
+    int[][] t = new int[a.size() + 1][b.size() + 1];
+    for (int i = 1; i <= a.size(); i++) {
+      for (int j = 1; j <= b.size(); j++) {
+        t[i][j] = a.get(i - 1).equals(b.get(j - 1)) ? t[i - 1][j - 1] + 1 : Math.max(t[i - 1][j], t[i][j - 1]);
+      }
+    }
+    return t[a.size()][b.size()];
+  }
+
+  /** Symbols {@code s0 .. s(n-1)} drawn with probability proportional to 1/rank. */
+  private static final class Zipf {
+    private final double[] cumulative;
+
+    Zipf(int n) {
+      cumulative = new double[n];
+      double sum = 0.0;
+      for (int rank = 1; rank <= n; rank++) {
+        sum += 1.0 / rank;
+        cumulative[rank - 1] = sum;
+      }
+      for (int i = 0; i < n; i++) {
+        cumulative[i] /= sum;
+      }
+    }
+
+    String draw(Random random) {
+      double u = random.nextDouble();
+      int i = 0;
+      while (i < cumulative.length - 1 && cumulative[i] < u) {
+        i++;
+      }
+      return "s" + i;
+    }
+  }
+
+  private static List<List<String>> zipfEvents(Random random, Zipf zipf, int events) {
+    List<List<String>> out = new ArrayList<>(events);
+    for (int e = 0; e < events; e++) {
+      int size = 1 + random.nextInt(3);
+      List<String> event = new ArrayList<>(size);
+      for (int s = 0; s < size; s++) {
+        event.add(zipf.draw(random));
+      }
+      out.add(event);
+    }
+    return out;
   }
 
   private static List<List<String>> randomEvents(Random random, int alphabet, int events) {

@@ -21,6 +21,49 @@ class MatchingTest {
     assertThat(new Matching.LcsAgainst(s).lcsLength(p)).isEqualTo(Matching.lcsLength(p, s));
   }
 
+  @Property(tries = 500)
+  void denseLcsEqualsTheDynamicProgramme(
+      @ForAll @Size(max = 64) List<@IntRange(min = -3, max = 6) Integer> state,
+      @ForAll @Size(max = 40) List<@IntRange(min = 0, max = 6) Integer> pattern) {
+    int[] s = state.stream().mapToInt(Integer::intValue).toArray();
+    int[] p = pattern.stream().mapToInt(Integer::intValue).toArray();
+    long[] table = new long[7];
+    Matching.DenseLcs dense = new Matching.DenseLcs(s, table);
+    assertThat(dense.lcsLength(p)).isEqualTo(Matching.lcsLength(p, s));
+    assertThat(dense.release()).containsOnly(0L);
+  }
+
+  /** Both block summaries (scalar and bit-parallel) describe exactly what {@code blocks} returns. */
+  @Property(tries = 1000)
+  void blockSummariesDescribeTheBlocks(
+      @ForAll @Size(min = 1, max = 64) List<@IntRange(min = -2, max = 5) Integer> state,
+      @ForAll @Size(max = 70) List<@IntRange(min = 0, max = 5) Integer> pattern) {
+    int[] s = state.stream().mapToInt(Integer::intValue).toArray();
+    int[] p = pattern.stream().mapToInt(Integer::intValue).toArray();
+    List<Matching.Block> blocks = Matching.blocks(p, s);
+    int matched = blocks.stream().mapToInt(Matching.Block::k).sum();
+    Matching.BlockSummary summary = new Matching.BlockSummary(s);
+    Matching.DenseLcs masks = new Matching.DenseLcs(s, new long[6]);
+    int lcs = Matching.lcsLength(p, s);
+    for (int variant = 0; variant < 3; variant++) {
+      if (variant == 0) {
+        summary.summarise(p);
+      } else if (variant == 1) {
+        summary.summarise(p, masks);
+      } else {
+        summary.summarise(p, 0, p.length, masks, lcs); // stops once the blocks hold the LCS
+      }
+      assertThat(summary.blockCount).as("variant %d", variant).isEqualTo(blocks.size());
+      assertThat(summary.matched).as("variant %d", variant).isEqualTo(matched);
+      if (!blocks.isEmpty()) {
+        Matching.Block first = blocks.get(0);
+        Matching.Block last = blocks.get(blocks.size() - 1);
+        assertThat(new int[] {summary.firstI, summary.firstJ, summary.lastEnd}).as("variant %d", variant)
+            .containsExactly(first.i(), first.j(), last.i() + last.k());
+      }
+    }
+  }
+
   @Test
   void lcsCountsNonContiguousMatches() {
     // E4: pattern [a, b, a], state [b, c, a]: LCS (b, a) = 2, the greedy block only 1

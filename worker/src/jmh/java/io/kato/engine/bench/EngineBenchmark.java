@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
 public class EngineBenchmark {
 
-  @Param({"1000", "10000"})
+  @Param({"1000", "10000", "100000", "1000000"})
   public int patterns;
 
   private Processor node;
@@ -50,7 +50,7 @@ public class EngineBenchmark {
   private List<Observation> observations;
   private int nextObservation;
 
-  @Setup(Level.Iteration)
+  @Setup(Level.Trial)
   public void setUp() {
     SyntheticWorkload workload = new SyntheticWorkload(42);
     node = new Processor(NodeDefaults.STANDARD);

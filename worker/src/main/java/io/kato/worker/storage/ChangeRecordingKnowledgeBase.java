@@ -4,6 +4,7 @@ import io.kato.engine.InMemoryKnowledgeBase;
 import io.kato.engine.KnowledgeBase;
 import io.kato.engine.LearnCommit;
 import io.kato.engine.NamedVector;
+import io.kato.engine.PatternArena;
 import io.kato.engine.PatternMetrics;
 import io.kato.engine.StoredPattern;
 import io.kato.engine.VectorMetric;
@@ -224,6 +225,21 @@ public final class ChangeRecordingKnowledgeBase implements KnowledgeBase {
   @Override
   public List<StoredPattern> patternsContainingAny(int[] symbolIds) {
     return delegate.patternsContainingAny(symbolIds);
+  }
+
+  @Override
+  public void addContainedWeights(int[] symbolIds, int[] weights, int[] counts) {
+    delegate.addContainedWeights(symbolIds, weights, counts);
+  }
+
+  @Override
+  public StoredPattern patternAt(int sequence) {
+    return delegate.patternAt(sequence);
+  }
+
+  @Override
+  public PatternArena patternArena() {
+    return delegate.patternArena();
   }
 
   @Override
