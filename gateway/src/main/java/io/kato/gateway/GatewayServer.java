@@ -120,10 +120,11 @@ public final class GatewayServer implements AutoCloseable {
     // One server per event loop on the same port (Vert.x spreads the connections over them): a
     // single server would run every connection on one event loop, i.e. one core.
     int loops = Math.max(1, options.eventLoops());
+    // Vert.x shares a server by the address asked for; port 0 (in-process tests) would give each
+    // one its own random port, so it gets a single server.
     HttpServer server = listenOn(vertx, serverOptions, gatewayHttp, handler);
-    HttpServerOptions samePort = new HttpServerOptions(serverOptions).setPort(server.actualPort());
-    for (int i = 1; i < loops; i++) {
-      listenOn(vertx, samePort, gatewayHttp, handler);
+    for (int i = 1; i < loops && options.port() != 0; i++) {
+      listenOn(vertx, serverOptions, gatewayHttp, handler);
     }
 
     for (String entry : options.staticWorkers()) {
