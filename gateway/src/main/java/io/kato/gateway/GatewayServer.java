@@ -97,7 +97,7 @@ public final class GatewayServer implements AutoCloseable {
     RequestMetrics metrics = new RequestMetrics();
     MetricSeries series = new MetricSeries();
     EventHub events = new EventHub();
-    MonitoringRoutes monitoring = new MonitoringRoutes(http, registry, metrics, series, meters, events);
+    MonitoringRoutes monitoring = new MonitoringRoutes(http, registry, placement, metrics, series, meters, events);
     GatewayHttp gatewayHttp = new GatewayHttp(vertx, http, calls, metrics, series, meters, events, monitoring,
         new SessionRoutes(http, events, metrics), new NodeRoutes(http, metrics),
         new AdminRoutes(http, registry, placement, new NodeHandOver(placement, options.grpcDeadline().toMillis())));

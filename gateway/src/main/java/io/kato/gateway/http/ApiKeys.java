@@ -59,16 +59,22 @@ public final class ApiKeys {
     return !keys.isEmpty();
   }
 
-  /** The error that refuses this request, or empty when it may proceed. */
-  public Optional<ApiError> refusal(HttpServerRequest request) {
-    if (!enabled() || request.method() == HttpMethod.OPTIONS || EXEMPT_PATHS.contains(normalized(request.path()))) {
+  /**
+   * The error that refuses this request, or empty when it may proceed.
+   *
+   * @param normalizedPath the path as the router matches it (dot segments resolved), so
+   *     {@code /sessions/../workers/x/drain} is judged as the admin write it is
+   */
+  public Optional<ApiError> refusal(HttpServerRequest request, String normalizedPath) {
+    String path = normalized(normalizedPath);
+    if (!enabled() || request.method() == HttpMethod.OPTIONS || EXEMPT_PATHS.contains(path)) {
       return Optional.empty();
     }
     byte[] given = presented(request);
     if (given == null || !matchesAny(given, keys)) {
       return Optional.of(ApiError.of(ErrorCode.UNAUTHORIZED, given == null ? "Missing API key" : "Invalid API key"));
     }
-    if (isAdminWrite(request) && !adminKeys.isEmpty() && !matchesAny(given, adminKeys)) {
+    if (isAdminWrite(request.method(), path) && !adminKeys.isEmpty() && !matchesAny(given, adminKeys)) {
       return Optional.of(ApiError.of(ErrorCode.FORBIDDEN, "This API key may not change workers or node placement"));
     }
     return Optional.empty();
@@ -100,12 +106,10 @@ public final class ApiKeys {
     return found;
   }
 
-  private static boolean isAdminWrite(HttpServerRequest request) {
-    HttpMethod m = request.method();
+  private static boolean isAdminWrite(HttpMethod m, String path) {
     if (m == HttpMethod.GET || m == HttpMethod.HEAD) {
       return false;
     }
-    String path = normalized(request.path());
     return path.equals("/workers") || path.startsWith("/workers/") || path.startsWith("/nodes/");
   }
 

@@ -54,8 +54,8 @@ public final class GatewayHttp {
     // the body is read (and its size limited) before the session check, which may wait for workers
     router.route().handler(BodyHandler.create(false).setBodyLimit(http.options().limits().maxMessageBytes()));
     router.route().handler(this::authenticate);
-    router.route().handler(new SessionCheck(http)::handle);
     router.route().handler(new Idempotency(http, http.options().idempotencyKeep(), IDEMPOTENCY_MAX_BYTES)::handle);
+    router.route().handler(new SessionCheck(http)::handle);
     monitoring.register(router);
     sessions.register(router);
     nodes.register(router);
@@ -155,7 +155,8 @@ public final class GatewayHttp {
 
   /** 401/403 of API.md §1.5 step 2; WebSocket handshakes are refused with HTTP 401 before the upgrade. */
   private void authenticate(RoutingContext ctx) {
-    http.options().apiKeys().refusal(ctx.request()).ifPresentOrElse(error -> http.send(ctx, error), ctx::next);
+    http.options().apiKeys().refusal(ctx.request(), ctx.normalizedPath())
+        .ifPresentOrElse(error -> http.send(ctx, error), ctx::next);
   }
 
   private void record(RoutingContext ctx) {

@@ -27,7 +27,7 @@ import java.util.Set;
  *
  * <p>Only final answers are kept: a 5xx, 429 or 503 is not (the client is meant to retry those,
  * and the retry runs again). Every worker call of such a request carries a request id derived
- * from scope and key, so a mutation the worker did apply is not applied twice when the retry
+ * from scope, key and the request itself, so a mutation the worker did apply is not applied twice when the retry
  * comes back, even through another gateway or after a restart: the worker de-duplicates it.
  *
  * <p>Kept answers live in memory, at least the configured time (SESSION_TTL) unless the byte
@@ -83,10 +83,15 @@ final class Idempotency {
     if (key == null || !MUTATING.contains(ctx.request().method()) || !validKey(key)) {
       return null;
     }
-    return "idem-" + sha256(scope(ctx) + "\u0000" + key).substring(0, 40);
+    // the request's fingerprint too: the same key on another request must not be answered by the
+    // worker's de-duplication with the first one's result once the gateway's entry is gone
+    return "idem-" + sha256(scope(ctx) + "\u0000" + key + "\u0000" + fingerprint(ctx)).substring(0, 40);
   }
 
-  /** Router handler: runs after the session check, before the routes. */
+  /**
+   * Router handler: runs after the API-key check and before the session check, so a retried
+   * DELETE of a session gets its kept answer rather than 404.
+   */
   void handle(RoutingContext ctx) {
     String key = ctx.request().getHeader(HEADER);
     if (key == null || !MUTATING.contains(ctx.request().method())) {
@@ -128,7 +133,7 @@ final class Idempotency {
       if (done.succeeded()) {
         replay(ctx, done.result());
       } else {
-        ctx.next(); // the first attempt kept nothing: run this one (worker calls are de-duplicated)
+        handle(ctx); // the first attempt kept nothing: this one runs (and is kept) in its place
       }
     }));
   }

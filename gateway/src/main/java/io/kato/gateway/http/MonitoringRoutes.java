@@ -9,6 +9,7 @@ import io.kato.common.Timestamps;
 import io.kato.gateway.registry.Worker;
 import io.kato.gateway.registry.WorkerCircuit;
 import io.kato.gateway.registry.WorkerRegistry;
+import io.kato.gateway.routing.NodePlacement;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -42,9 +43,12 @@ public final class MonitoringRoutes {
   /** Host resources, sampled off the event loop every 10 s by {@link #sampleResources}. */
   private volatile HostResources.Sample lastHost = new HostResources.Sample(0.0, 0.0, 0, 0.0, 0.0);
 
-  public MonitoringRoutes(HttpSupport http, WorkerRegistry registry, RequestMetrics metrics, MetricSeries series,
-      PrometheusMeterRegistry prometheus, EventHub events) {
+  private final NodePlacement placement;
+
+  public MonitoringRoutes(HttpSupport http, WorkerRegistry registry, NodePlacement placement, RequestMetrics metrics,
+      MetricSeries series, PrometheusMeterRegistry prometheus, EventHub events) {
     this.http = http;
+    this.placement = placement;
     this.registry = registry;
     this.cluster = new ClusterStats(registry);
     this.metrics = metrics;
@@ -198,7 +202,9 @@ public final class MonitoringRoutes {
     String node = http.node(ctx, true);
     // the [seed-003] stm_length/time of the node's implicit session; a read that creates nothing,
     // skipped (0) while no worker serves, so /status never waits for one
-    Future<JsonNode> clock = registry.liveCount() == 0 ? Future.succeededFuture(NODES.objectNode())
+    // only a node placed already: a status read must not place (and load) every id it is asked about
+    boolean placed = registry.liveCount() > 0 && !placement.describe(node).path("worker_id").isNull();
+    Future<JsonNode> clock = !placed ? Future.succeededFuture(NODES.objectNode())
         : http.<JsonNode>onNode(ctx, node, (t, c) -> t.ping(node, c).map(p -> p)).otherwise(NODES.objectNode());
     Future<ClusterStats.Snapshot> stats = cluster.fetch(MAX_PROCESSORS, HttpSupport.traceId(ctx));
     Future.join(clock, stats).onComplete(joined -> {

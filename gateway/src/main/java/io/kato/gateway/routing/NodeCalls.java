@@ -54,10 +54,12 @@ public final class NodeCalls {
       // a hand-over in progress finishes first: the new owner serves after the old one released
       Future<Void> settled = placement.settled(nodeId);
       if (!settled.isComplete()) {
-        // the hand-over completes on another event loop: continue on this call's own context
+        // the hand-over completes on another event loop: continue on this call's own context,
+        // and at the latest after the placement wait (a hand-over that never settles stalls no one)
         io.vertx.core.Context here = vertx.getOrCreateContext();
         Promise<Void> onHere = Promise.promise();
-        settled.onComplete(done -> here.runOnContext(v -> onHere.handle(done)));
+        settled.onComplete(done -> here.runOnContext(v -> onHere.tryComplete()));
+        vertx.setTimer(Math.max(1, placementWaitMillis), t -> onHere.tryComplete());
         settled = onHere.future();
       }
       return settled.map(v -> placement.place(nodeId).orElse(placed.get()));
@@ -80,7 +82,14 @@ public final class NodeCalls {
           WorkerCallException.Outcome.NOT_APPLIED));
     }
     long started = System.nanoTime();
-    return operation.apply(worker.transport(), call.withEpoch(placed.epoch()))
+    Future<T> sent;
+    try {
+      sent = operation.apply(worker.transport(), call.withEpoch(placed.epoch()));
+    } catch (RuntimeException thrown) {
+      circuit.releasePermission();
+      return Future.failedFuture(thrown);
+    }
+    return sent
         .map(result -> {
           circuit.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
           return new Served<>(result, worker);
@@ -99,12 +108,14 @@ public final class NodeCalls {
           if (e.code() == ErrorCode.STALE_EPOCH && mayRefresh) {
             Optional<Placement> refreshed = placement.refresh(nodeId, placed.epoch());
             return refreshed.isEmpty() ? Future.failedFuture(unavailable())
-                : attempt(nodeId, refreshed.get(), call, operation, false, mayResend);
+                : placed(nodeId, System.currentTimeMillis())
+                    .compose(p -> attempt(nodeId, p, call, operation, false, mayResend));
           }
           if (e.outcome() == WorkerCallException.Outcome.UNKNOWN && mayResend) {
-            Optional<Placement> again = placement.place(nodeId);
-            return again.isEmpty() ? Future.failedFuture(e)
-                : attempt(nodeId, again.get(), call, operation, mayRefresh, false);
+            // through placed(): a resend waits for a hand-over of the node like a first call
+            return placed(nodeId, System.currentTimeMillis())
+                .recover(none -> Future.failedFuture(e))
+                .compose(p -> attempt(nodeId, p, call, operation, mayRefresh, false));
           }
           if (e.code() == ErrorCode.STALE_EPOCH) {
             return Future.failedFuture(unavailable());

@@ -55,12 +55,14 @@ public final class NodePlacement {
   public Optional<Placement> place(String nodeId) {
     String kbId = NodeIds.kbId(nodeId);
     boolean[] unavailable = {false};
+    Promise<?>[] dropped = {null};
     Assignment assignment = assignments.compute(kbId, (key, old) -> {
       if (old != null) {
         Optional<Worker> owner = registry.get(old.workerId);
         if (owner.isPresent() && owner.get().state().serves() && pinAllows(key, old.workerId)) {
           return old;
         }
+        dropped[0] = old.moving; // its hand-over's target left: nobody may wait on it any more
       }
       Worker chosen = choose(nodeId, key);
       if (chosen == null) {
@@ -70,6 +72,9 @@ public final class NodePlacement {
       }
       return new Assignment(chosen.workerId(), nextEpoch(old), nodeId);
     });
+    if (dropped[0] != null && !unavailable[0]) {
+      dropped[0].tryComplete();
+    }
     if (assignment == null || unavailable[0]) {
       return Optional.empty();
     }

@@ -124,6 +124,8 @@ class ApiKeysAndIdempotencyIT {
         "FORBIDDEN");
     assertThat(http.get("/nodes/n1", Map.of("X-API-Key", KEY)).json().path("pinned").asBoolean()).isFalse();
     Wire.assertError(http.post("/workers/nobody/drain", "{}", json("X-API-Key", ADMIN)), 404, "WORKER_NOT_FOUND");
+    // the router resolves dot segments; the key check judges the same path
+    Wire.assertError(http.post("/sessions/../workers/nobody/drain", "{}", json("X-API-Key", KEY)), 403, "FORBIDDEN");
     // the admin key is a valid key everywhere
     assertThat(http.get("/sessions/count", Map.of("X-API-Key", ADMIN)).status()).isEqualTo(200);
   }
@@ -182,6 +184,20 @@ class ApiKeysAndIdempotencyIT {
     assertThat(http.post("/sessions/" + other + "/observe", "{\"strings\": [\"b\"]}", headers).header(
         "Idempotent-Replayed")).isNull();
     assertThat(stmLength(other)).isEqualTo(1);
+  }
+
+  @Test
+  void aRetriedDeleteGetsItsFirstAnswerNotSessionNotFound() throws Exception {
+    String sid = newSession("idem-delete");
+    Map<String, String> headers = Map.of("X-API-Key", KEY, "Idempotency-Key", "delete-1");
+    Http.Reply first = http.send("DELETE", "/sessions/" + sid, null, headers);
+    Http.Reply again = http.send("DELETE", "/sessions/" + sid, null, headers);
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.text()).isEqualTo(first.text());
+    Wire.assertError(http.send("DELETE", "/sessions/" + sid, null, Map.of("X-API-Key", KEY)), 404,
+        "SESSION_NOT_FOUND");
   }
 
   @Test

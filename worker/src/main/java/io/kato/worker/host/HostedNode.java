@@ -42,6 +42,10 @@ final class HostedNode {
   private final LinkedHashMap<String, Object> recentResults;
   /** Changes of this lane run's operations, not yet durable (see {@link SerialLane}). */
   private final List<NodeChanges> staged = new ArrayList<>();
+  /** A flush that failed inside a task (hand-over, reload): the run's other answers fail too. */
+  private RuntimeException failedFlush;
+  /** Loaded by the task running now (cleared after every task): its memory is the store's. */
+  private boolean freshLoad;
   private volatile boolean loaded;
   private volatile Instant lastAccessed;
   private final AtomicLong accessCount = new AtomicLong();
@@ -60,12 +64,25 @@ final class HostedNode {
     this.lane = new SerialLane(executor, options.maxPendingPerNode(), new SerialLane.Staging() {
       @Override
       public boolean hasStaged() {
-        return !staged.isEmpty();
+        return !staged.isEmpty() || failedFlush != null;
       }
 
       @Override
       public void flush() {
-        flushStaged();
+        RuntimeException earlier = failedFlush;
+        failedFlush = null;
+        if (earlier != null) {
+          // a flush inside a task of this run failed: what the run staged before it is lost, and
+          // what it staged after rests on a reloaded node; none of it is answered as done
+          staged.clear();
+          unload();
+          throw earlier;
+        }
+        try {
+          flushStaged();
+        } finally {
+          failedFlush = null;
+        }
       }
     });
     this.sessionIndex = sessionIndex;
@@ -118,16 +135,20 @@ final class HostedNode {
         throw new HostException(ErrorCode.GATEWAY_TIMEOUT, "The call's deadline passed before its work started; "
             + "nothing was applied");
       }
-      ensureLoaded();
-      String requestId = meta.requestId();
-      if (!requestId.isEmpty() && recentResults.containsKey(requestId)) {
-        return (T) recentResults.get(requestId);
+      try {
+        ensureLoaded();
+        String requestId = meta.requestId();
+        if (!requestId.isEmpty() && recentResults.containsKey(requestId)) {
+          return (T) recentResults.get(requestId);
+        }
+        T result = body.get();
+        if (!requestId.isEmpty()) {
+          recentResults.put(requestId, result);
+        }
+        return result;
+      } finally {
+        freshLoad = false;
       }
-      T result = body.get();
-      if (!requestId.isEmpty()) {
-        recentResults.put(requestId, result);
-      }
-      return result;
     });
   }
 
@@ -145,8 +166,12 @@ final class HostedNode {
   /** Runs a task on the lane, after the pending writes, without counting as an access. */
   <T> CompletableFuture<T> quietly(Supplier<T> body) {
     return lane.submit(() -> {
-      ensureLoaded();
-      return body.get();
+      try {
+        ensureLoaded();
+        return body.get();
+      } finally {
+        freshLoad = false;
+      }
     });
   }
 
@@ -160,7 +185,9 @@ final class HostedNode {
       return;
     }
     refuseOlder(meta);
-    if (meta.epoch() > epoch && epoch > 0 && store.shared() && loaded) {
+    // memory loaded by an earlier task may be older than the store, when other workers write it:
+    // after a newer assignment, or when it was loaded unfenced (a lookup, epoch 0)
+    if (meta.epoch() > epoch && store.shared() && loaded && !freshLoad) {
       flushStaged();
       unload();
       ensureLoaded();
@@ -214,9 +241,21 @@ final class HostedNode {
     NodeChanges changes = new NodeChanges(kbChanges.clearAll(), kbChanges.patterns(), kbChanges.affinities(),
         kbChanges.indexedVectors(), kbChanges.vectorDimension(), kbChanges.deferredVectors(),
         put == null ? List.of() : List.of(put), deleted == null ? List.of() : List.of(deleted));
-    if (!changes.isEmpty()) {
-      staged.add(changes);
+    if (changes.isEmpty()) {
+      return;
     }
+    if (!store.groupsCommits()) {
+      // one operation, one atomic commit: a failed commit of a later operation cannot take an
+      // already stored earlier one with it (its retry would apply it twice)
+      try {
+        store.commit(kbId, changes);
+      } catch (RuntimeException e) {
+        unload();
+        throw e;
+      }
+      return;
+    }
+    staged.add(changes);
   }
 
   /**
@@ -235,6 +274,7 @@ final class HostedNode {
       store.commitAll(kbId, batch);
     } catch (RuntimeException e) {
       unload();
+      failedFlush = e;
       throw e;
     }
   }
@@ -252,6 +292,7 @@ final class HostedNode {
     if (loaded) {
       return;
     }
+    freshLoad = true;
     NodeSnapshot snapshot = store.load(kbId);
     kb = ChangeRecordingKnowledgeBase.restore(snapshot);
     processor = new Processor(options.nodeDefaults(), kb);

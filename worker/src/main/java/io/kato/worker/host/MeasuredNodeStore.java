@@ -59,6 +59,11 @@ final class MeasuredNodeStore implements NodeStore {
   }
 
   @Override
+  public boolean groupsCommits() {
+    return store.groupsCommits();
+  }
+
+  @Override
   public boolean shared() {
     return store.shared();
   }

@@ -114,6 +114,7 @@ public final class ProcessorHost implements AutoCloseable {
       SessionConfig sessionConfig = Genes.apply(SessionConfig.EMPTY, config, false);
       HostedNode node = nodeFor(nodeId);
       return node.mutate(meta, () -> {
+        node.checkEpoch(meta);
         if (!requestedId.isEmpty()) {
           Optional<SessionRecord> existing = findSession(requestedId);
           if (existing.isPresent()) {

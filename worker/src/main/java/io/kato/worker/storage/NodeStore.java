@@ -38,6 +38,7 @@ public interface NodeStore extends AutoCloseable {
    * applied; the caller acknowledged none of them and reloads the node.
    */
   default void commitAll(String kbId, List<NodeChanges> batch) {
+    // not atomic: callers that stage operations use it only where groupsCommits() is true
     for (NodeChanges changes : batch) {
       commit(kbId, changes);
     }
@@ -68,6 +69,15 @@ public interface NodeStore extends AutoCloseable {
    * elsewhere since this worker loaded it, and is reloaded when its ownership changes.
    */
   default boolean shared() {
+    return false;
+  }
+
+  /**
+   * Whether {@link #commitAll} writes a batch atomically with one durable write, so a worker may
+   * stage several operations and flush them together (group commit). Otherwise each operation is
+   * committed on its own.
+   */
+  default boolean groupsCommits() {
     return false;
   }
 

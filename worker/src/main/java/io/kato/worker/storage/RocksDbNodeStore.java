@@ -220,6 +220,11 @@ public final class RocksDbNodeStore implements NodeStore {
     commitAll(kbId, List.of(changes));
   }
 
+  @Override
+  public boolean groupsCommits() {
+    return true;
+  }
+
   /** Group commit: every change set staged in order into one WriteBatch, one (synced) write. */
   @Override
   public void commitAll(String kbId, List<NodeChanges> batchOfChanges) {
@@ -251,6 +256,8 @@ public final class RocksDbNodeStore implements NodeStore {
     List<NamedVector> deferred;
     /** Ordinals given to vectors earlier in this batch (not yet readable from the database). */
     final Map<String, Long> ordinals = new HashMap<>();
+    /** A clear-all earlier in this batch: what the database still shows is gone. */
+    boolean cleared;
 
     Staged(boolean registered, long nextOrdinal, List<NamedVector> deferred) {
       this.registered = registered;
@@ -267,6 +274,7 @@ public final class RocksDbNodeStore implements NodeStore {
       }
       staged.deferred = List.of();
       staged.ordinals.clear();
+      staged.cleared = true;
     }
     for (StoredPattern pattern : changes.patterns()) {
       batch.put(Keys.pattern(kbId, pattern.sequence()), StoredValues.encodePattern(pattern));
@@ -279,7 +287,7 @@ public final class RocksDbNodeStore implements NodeStore {
     for (NamedVector vector : changes.indexedVectors()) {
       byte[] key = Keys.withSuffix(Keys.prefix('v', kbId), vector.name());
       Long ordinal = staged.ordinals.get(vector.name());
-      if (ordinal == null && !changes.clearAll()) {
+      if (ordinal == null && !staged.cleared) {
         byte[] existing = db.get(key);
         ordinal = existing == null ? null : ByteBuffer.wrap(existing, 0, 8).getLong();
       }

@@ -242,10 +242,17 @@ class ProcessorHostTest {
     volatile boolean gated;
     volatile boolean failNext;
     volatile boolean shared;
+    /** Fails the group commit with this number (0 = the next one after setting it), once. */
+    volatile int failCommitIn = -1;
 
     @Override
     public boolean shared() {
       return shared;
+    }
+
+    @Override
+    public boolean groupsCommits() {
+      return true;
     }
 
     @Override
@@ -259,9 +266,13 @@ class ProcessorHostTest {
           Thread.currentThread().interrupt();
         }
       }
-      if (failNext) {
+      if (failNext || failCommitIn == 0) {
         failNext = false;
+        failCommitIn = -1;
         throw new io.kato.worker.storage.NodeStoreException("disk full", null);
+      }
+      if (failCommitIn > 0) {
+        failCommitIn--;
       }
       batchSizes.add(batch.size());
       delegate.commitAll(kbId, batch);
@@ -347,6 +358,27 @@ class ProcessorHostTest {
         .containsExactly(List.of("a"), List.of("b"));
     // a retry of an acknowledged call is still answered from its result, not applied again
     assertThat(await(host.observe(s, strings("a"), new CallMeta(0, "req-b"))).session().state().stm()).hasSize(2);
+  }
+
+  @Test
+  void aFlushThatFailsInsideAHandOverFailsTheRunsEarlierStagedOperationsToo() throws Exception {
+    host.close();
+    CountingStore store = new CountingStore();
+    host = new ProcessorHost(HostOptions.defaults(), store, clock);
+    String s = await(host.createSession("handed", Map.of(), Map.of(), 0, "", new CallMeta(1, ""))).sessionId();
+    store.gated = true;
+    CompletableFuture<ProcessorHost.Observed> first = host.observe(s, strings("a"), new CallMeta(1, ""));
+    assertThat(store.entered.await(10, TimeUnit.SECONDS)).isTrue(); // "a" is on the disk
+    // queued meanwhile, so they run in one lane run: "b" is staged, then the release flushes it
+    CompletableFuture<ProcessorHost.Observed> staged = host.observe(s, strings("b"), new CallMeta(1, ""));
+    CompletableFuture<ProcessorHost.Ownership> release = host.releaseNode("handed", new CallMeta(2, ""));
+    store.failCommitIn = 1; // the next commit ("a") succeeds, the one after ("b", inside the release) fails
+    store.gate.countDown();
+    await(first);
+    assertThatThrownBy(() -> await(release)).hasMessageContaining("disk full");
+    assertThatThrownBy(() -> await(staged)).as("never stored, so never answered as done")
+        .hasMessageContaining("disk full");
+    assertThat(await(host.readSession(s, new CallMeta(2, ""))).state().stm()).containsExactly(List.of("a"));
   }
 
   @Test
