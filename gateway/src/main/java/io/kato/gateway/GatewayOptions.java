@@ -42,11 +42,4 @@ public record GatewayOptions(
         Duration.ofSeconds(10), false, true, true, List.of(), Duration.ofSeconds(10), "", ApiKeys.disabled(),
         Duration.ofHours(1), Runtime.getRuntime().availableProcessors());
   }
-
-  /** These options with other API keys. */
-  public GatewayOptions withApiKeys(ApiKeys keys) {
-    return new GatewayOptions(host, port, serviceName, defaultNode, limits, heartbeatInterval, heartbeatMisses,
-        grpcDeadline, sessionAutoCreate, exposeRouting, corsEnabled, staticWorkers, placementWait, processors, keys,
-        idempotencyKeep, eventLoops);
-  }
 }

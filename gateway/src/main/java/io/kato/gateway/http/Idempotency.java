@@ -37,6 +37,7 @@ final class Idempotency {
   static final String HEADER = "Idempotency-Key";
   static final String REPLAYED = "Idempotent-Replayed";
   private static final String ENTRY = "kato.idempotency";
+  private static final String REQUEST_ID = "kato.idempotency.requestId";
   private static final Set<HttpMethod> MUTATING = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE,
       HttpMethod.PATCH);
 
@@ -77,15 +78,12 @@ final class Idempotency {
     return true;
   }
 
-  /** The request id every worker call of a keyed request carries (null when it has no key). */
+  /**
+   * The request id every worker call of a keyed request carries, set by {@link #handle}; null
+   * when the request has no (valid) key.
+   */
   static String requestId(RoutingContext ctx) {
-    String key = ctx.request().getHeader(HEADER);
-    if (key == null || !MUTATING.contains(ctx.request().method()) || !validKey(key)) {
-      return null;
-    }
-    // the request's fingerprint too: the same key on another request must not be answered by the
-    // worker's de-duplication with the first one's result once the gateway's entry is gone
-    return "idem-" + sha256(scope(ctx) + "\u0000" + key + "\u0000" + fingerprint(ctx)).substring(0, 40);
+    return ctx.get(REQUEST_ID);
   }
 
   /**
@@ -106,6 +104,9 @@ final class Idempotency {
     }
     String cacheKey = scope(ctx) + "\u0000" + key;
     Entry fresh = new Entry(fingerprint(ctx));
+    // the request's fingerprint too: the same key on another request must not be answered by the
+    // worker's de-duplication with the first one's result once the gateway's entry is gone
+    ctx.put(REQUEST_ID, "idem-" + sha256(cacheKey + "\u0000" + fresh.fingerprint).substring(0, 40));
     Entry existing = entries.asMap().putIfAbsent(cacheKey, fresh);
     if (existing == null) {
       ctx.put(ENTRY, fresh);
@@ -159,7 +160,7 @@ final class Idempotency {
   }
 
   /** The scope of a key (§1.7): the session, the gateway for POST /sessions, else the node. */
-  private static String scope(RoutingContext ctx) {
+  private String scope(RoutingContext ctx) {
     String path = ctx.normalizedPath();
     String[] segments = path.split("/");
     if (segments.length >= 3 && (segments[1].equals("sessions") || segments[1].equals("session"))) {
@@ -171,18 +172,7 @@ final class Idempotency {
     if (segments.length >= 2 && !segments[1].isEmpty() && !LegacyRoutes.isReserved(segments[1])) {
       return "node:" + segments[1]; // /{processor_id}/... (seed-002)
     }
-    String node = ctx.request().getParam("node_id");
-    if (node == null) {
-      node = ctx.request().getParam("processor_id");
-    }
-    String header = ctx.request().getHeader("x-test-id");
-    if (node == null && header != null) {
-      node = header.startsWith("test_") ? header : "test_" + header;
-    }
-    if (node == null) {
-      node = ctx.request().getHeader("X-Node-ID");
-    }
-    return "node:" + (node == null ? "" : node);
+    return "node:" + http.node(ctx, true);
   }
 
   private static String fingerprint(RoutingContext ctx) {

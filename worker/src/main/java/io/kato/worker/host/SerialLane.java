@@ -37,16 +37,6 @@ final class SerialLane {
      * memory to its durable state and rethrows.
      */
     void flush();
-
-    Staging NONE = new Staging() {
-      @Override
-      public boolean hasStaged() {
-        return false;
-      }
-
-      @Override
-      public void flush() {}
-    };
   }
 
   private final Executor executor;
@@ -78,10 +68,6 @@ final class SerialLane {
         return new Outcome<>(result, null, t);
       }
     }
-  }
-
-  SerialLane(Executor executor, int maxPending) {
-    this(executor, maxPending, Staging.NONE);
   }
 
   SerialLane(Executor executor, int maxPending, Staging staging) {
