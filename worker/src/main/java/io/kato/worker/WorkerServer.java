@@ -1,5 +1,6 @@
 package io.kato.worker;
 
+import io.kato.common.net.FlushCoalescing;
 import io.kato.proto.v1.ProcessorGrpcService;
 import io.kato.worker.grpc.ProcessorGrpcEndpoint;
 import io.kato.worker.host.ProcessorHost;
@@ -56,7 +57,7 @@ public final class WorkerServer implements AutoCloseable {
           () -> io.vertx.core.Future.succeededFuture(true)));
       grpc.addService(ReflectionService.v1());
       HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(bindHost).setPort(port))
-          .requestHandler(grpc);
+          .connectionHandler(FlushCoalescing::install).requestHandler(grpc);
       http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       AdminServer admin = adminPort < 0 ? null : AdminServer.start(vertx, metrics, bindHost, adminPort);
       LOG.info("worker gRPC listening host={} port={} admin_port={} store={}", bindHost, http.actualPort(),

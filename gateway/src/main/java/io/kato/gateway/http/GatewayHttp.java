@@ -3,9 +3,9 @@ package io.kato.gateway.http;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.kato.common.ErrorCode;
 import io.kato.common.json.JsonValues;
+import io.kato.common.metrics.TimerFamily;
 import io.kato.gateway.routing.NodeCalls;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -13,7 +13,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +31,7 @@ public final class GatewayHttp {
   private final HttpSupport http;
   private final RequestMetrics metrics;
   private final MetricSeries series;
-  private final MeterRegistry meters;
+  private final TimerFamily requestTimers;
   private final EventHub events;
   private final MonitoringRoutes monitoring;
   private final Router router;
@@ -44,7 +43,8 @@ public final class GatewayHttp {
     this.http = http;
     this.metrics = metrics;
     this.series = series;
-    this.meters = meters;
+    this.requestTimers = new TimerFamily(meters, "kato_gateway_http_requests",
+        "HTTP requests answered, by route and status", "method", "route", "status");
     this.events = events;
     this.monitoring = monitoring;
     this.router = Router.router(vertx);
@@ -176,9 +176,7 @@ public final class GatewayHttp {
     if (error) {
       series.record("kato_errors_total", metrics.errors(), labels);
     }
-    Timer.builder("kato_gateway_http_requests").description("HTTP requests answered, by route and status")
-        .tag("method", ctx.request().method().name()).tag("route", route).tag("status", String.valueOf(status))
-        .register(meters).record(nanos, TimeUnit.NANOSECONDS);
+    requestTimers.record(nanos, ctx.request().method().name(), route, String.valueOf(status));
   }
 
   private void eventStream(RoutingContext ctx) {

@@ -36,6 +36,11 @@ public final class SessionRoutes {
 
   public void register(Router router) {
     http.attach(router);
+    // the hot routes first: the router tries routes in order, matching each path pattern by regex;
+    // none of the routes they now precede matches their paths, so the order changes no answer
+    router.post("/sessions/:session_id/observe").handler(this::observe);
+    router.get("/sessions/:session_id/predictions").handler(this::predictions);
+    router.post("/sessions/:session_id/learn").handler(this::learn);
     router.post("/sessions").handler(ctx -> create(ctx, false));
     router.post("/session/create").handler(ctx -> create(ctx, true));
     router.get("/sessions/:session_id").handler(this::info);
@@ -46,13 +51,10 @@ public final class SessionRoutes {
         (s, c) -> c.transport().getConfig(s, c.call())));
     router.post("/sessions/:session_id/config").handler(this::updateConfig);
     router.post("/sessions/:session_id/extend").handler(this::extend);
-    router.post("/sessions/:session_id/observe").handler(this::observe);
     router.post("/session/:session_id/observe").handler(this::observe);
     router.post("/sessions/:session_id/observe-sequence").handler(this::observeSequence);
-    router.post("/sessions/:session_id/learn").handler(this::learn);
     router.get("/sessions/:session_id/stm").handler(ctx -> session(ctx, false, (s, c) -> c.transport().stm(s, c.call())));
     router.get("/session/:session_id/stm").handler(ctx -> session(ctx, false, (s, c) -> c.transport().stm(s, c.call())));
-    router.get("/sessions/:session_id/predictions").handler(this::predictions);
     router.post("/sessions/:session_id/clear-stm").handler(ctx -> session(ctx, true,
         (s, c) -> c.transport().clearStm(s, c.call())));
     router.post("/sessions/:session_id/clear-all").handler(ctx -> session(ctx, true,

@@ -8,6 +8,7 @@ import com.google.rpc.ErrorInfo;
 import io.kato.common.ErrorCode;
 import io.kato.common.json.JsonValues;
 import io.kato.common.json.ProtoJson;
+import io.kato.common.net.FlushCoalescing;
 import io.kato.proto.v1.CreateSessionRequest;
 import io.kato.proto.v1.ExtendSessionRequest;
 import io.kato.proto.v1.GetPatternRequest;
@@ -25,6 +26,7 @@ import io.kato.proto.v1.WorkerStats;
 import io.kato.proto.v1.WorkerStatsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.GrpcStatus;
@@ -50,6 +52,8 @@ public final class GrpcTransport implements WorkerTransport {
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong active = new AtomicLong();
+  /** The last connection given flush coalescing; requests complete on several event loops. */
+  private volatile HttpConnection coalescedConnection;
 
   public GrpcTransport(GrpcClient client, String hostPort) {
     this.client = client;
@@ -361,6 +365,14 @@ public final class GrpcTransport implements WorkerTransport {
     return NodeRequest.newBuilder().setNodeId(nodeId).setEpoch(call.epoch()).build();
   }
 
+  /** Installs flush coalescing once on each new connection to the worker (a reconnect makes another). */
+  private void coalesceFlushes(HttpConnection connection) {
+    if (connection != coalescedConnection) {
+      FlushCoalescing.install(connection);
+      coalescedConnection = connection;
+    }
+  }
+
   private <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req message, CallContext call) {
     requests.incrementAndGet();
     active.incrementAndGet();
@@ -374,6 +386,7 @@ public final class GrpcTransport implements WorkerTransport {
         return;
       }
       var request = requested.result();
+      coalesceFlushes(request.connection());
       request.timeout(Math.max(1, call.deadlineMillis()), TimeUnit.MILLISECONDS);
       if (call.traceId() != null) {
         request.headers().set("x-trace-id", call.traceId());

@@ -58,8 +58,8 @@ import io.kato.proto.v1.UpdateSessionConfigRequest;
 import io.kato.proto.v1.Vector;
 import io.kato.proto.v1.WorkerStats;
 import io.kato.proto.v1.WorkerStatsRequest;
+import io.kato.common.metrics.TimerFamily;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
@@ -76,7 +76,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -94,12 +93,13 @@ public final class ProcessorGrpcEndpoint implements Service {
   private static final String ERROR_DOMAIN = "kato.v1";
 
   private final ProcessorHost host;
-  private final MeterRegistry metrics;
+  private final TimerFamily callTimers;
 
   /** @param metrics receives {@code kato_worker_grpc_requests} timers per method and outcome */
   public ProcessorGrpcEndpoint(ProcessorHost host, MeterRegistry metrics) {
     this.host = host;
-    this.metrics = metrics;
+    this.callTimers = new TimerFamily(metrics, "kato_worker_grpc_requests", "gRPC calls served, by method and outcome",
+        "method", "outcome");
   }
 
   @Override
@@ -425,9 +425,7 @@ public final class ProcessorGrpcEndpoint implements Service {
           fail(request.response(), described);
           outcome = described.code().name();
         }
-        Timer.builder("kato_worker_grpc_requests").description("gRPC calls served, by method and outcome")
-            .tag("method", methodName).tag("outcome", outcome).register(metrics)
-            .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        callTimers.record(System.nanoTime() - start, methodName, outcome);
       }));
     }));
   }
