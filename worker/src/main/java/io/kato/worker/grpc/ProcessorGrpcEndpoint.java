@@ -225,13 +225,12 @@ public final class ProcessorGrpcEndpoint implements Service {
     return onSession(r.getSessionId(), r.getNodeId(), meta, sid -> host.observe(sid, observation,
         r.getObservation().getUniqueId(), meta))
         .thenApply(observed -> {
-          Processor.ObserveResult result = observed.result();
           ObserveResponse.Builder out = ObserveResponse.newBuilder().setStatus("okay")
-              .setSessionId(observed.session().sessionId()).setProcessorId(observed.session().nodeId())
-              .setStmLength(result.stmLength()).setTime(observed.session().state().time())
+              .setSessionId(observed.sessionId()).setProcessorId(observed.nodeId())
+              .setStmLength(observed.stmLength()).setTime(observed.time())
               .setUniqueId(observed.uniqueId());
-          if (result.autoLearnedPattern() != null) {
-            out.setAutoLearnedPattern(result.autoLearnedPattern());
+          if (observed.autoLearnedPattern() != null) {
+            out.setAutoLearnedPattern(observed.autoLearnedPattern());
           }
           return out.build();
         });

@@ -258,7 +258,17 @@ public final class ProcessorHost implements AutoCloseable {
   // ---- session operations ---------------------------------------------------------------------
 
   /** Result of {@link #observe}. */
-  public record Observed(SessionRecord session, Processor.ObserveResult result, String uniqueId) {}
+  /**
+   * What an observe answers with. Kept apart from the session's new state on purpose: a node
+   * remembers the results of its recent request ids, and a state would keep its predictions
+   * alive there (at 4,096 ids a node, that held most of a loaded worker's heap).
+   */
+  public record Observed(String sessionId, String nodeId, List<List<String>> stm, long time, String autoLearnedPattern,
+      String uniqueId) {
+    public int stmLength() {
+      return stm.size();
+    }
+  }
 
   public CompletableFuture<Observed> observe(String sessionId, ParsedObservation observation, CallMeta meta) {
     return observe(sessionId, observation, "", meta);
@@ -279,7 +289,8 @@ public final class ProcessorHost implements AutoCloseable {
       if (result.autoLearnedPattern() != null) {
         patternsLearned.increment();
       }
-      return new Observed(next, result, uniqueId);
+      return new Observed(next.sessionId(), next.nodeId(), result.state().stm(), result.state().time(),
+          result.autoLearnedPattern(), uniqueId);
     });
   }
 

@@ -206,27 +206,25 @@ final class ZmqMethods {
     }
     String clientUniqueId = givenUniqueId == null ? "" : givenUniqueId;
     return onSession(c, sid -> host.observe(sid, observation, clientUniqueId, c.meta())).thenApply(observed -> {
-      SessionRecord record = observed.session();
-      Processor.ObserveResult result = observed.result();
       LinkedHashMap<String, Object> reply = okay();
       reply.put("message", "observed");
-      reply.put("short_term_memory", record.state().stm());
-      reply.put("id", record.nodeId());
-      reply.put("interval", record.state().time());
+      reply.put("short_term_memory", observed.stm());
+      reply.put("id", observed.nodeId());
+      reply.put("interval", observed.time());
       reply.put("time_stamp", epochSeconds());
       // the client's unique_id when it sent one, else the generated obs-<hex> (as over gRPC)
       reply.put("unique_id", observed.uniqueId());
-      if (result.autoLearnedPattern() != null) {
-        reply.put("auto_learned_pattern", result.autoLearnedPattern());
+      if (observed.autoLearnedPattern() != null) {
+        reply.put("auto_learned_pattern", observed.autoLearnedPattern());
       }
       LinkedHashMap<String, Object> body = new LinkedHashMap<>();
       body.put("status", "okay");
-      body.put("session_id", record.sessionId());
-      body.put("processor_id", record.nodeId());
-      body.put("stm_length", result.stmLength());
-      body.put("time", record.state().time());
+      body.put("session_id", observed.sessionId());
+      body.put("processor_id", observed.nodeId());
+      body.put("stm_length", observed.stmLength());
+      body.put("time", observed.time());
       body.put("unique_id", observed.uniqueId());
-      body.put("auto_learned_pattern", result.autoLearnedPattern());
+      body.put("auto_learned_pattern", observed.autoLearnedPattern());
       reply.put("result", body);
       return reply;
     });

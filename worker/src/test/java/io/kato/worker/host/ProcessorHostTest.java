@@ -330,7 +330,7 @@ class ProcessorHostTest {
     assertThat(pending.subList(1, 100)).as("no answer before its write is durable").noneMatch(f -> f.isDone());
     counting.gate.countDown();
     for (int i = 0; i < 100; i++) {
-      assertThat(pending.get(i).get(10, TimeUnit.SECONDS).session().state().stm()).hasSize(i + 1);
+      assertThat(pending.get(i).get(10, TimeUnit.SECONDS).stm()).hasSize(i + 1);
     }
     // e0 alone, then the 99 queued meanwhile in runs (at most 64 tasks or 5 ms each): without
     // group commit this would be 100 writes
@@ -354,10 +354,10 @@ class ProcessorHostTest {
         .hasMessageContaining("disk full");
     assertThat(await(host.readSession(s, CallMeta.NONE)).state().stm()).containsExactly(List.of("a"));
     // the retry of the failed call is applied (its id was forgotten with the lost result)
-    assertThat(await(host.observe(s, strings("b"), new CallMeta(0, "req-b"))).session().state().stm())
+    assertThat(await(host.observe(s, strings("b"), new CallMeta(0, "req-b"))).stm())
         .containsExactly(List.of("a"), List.of("b"));
     // a retry of an acknowledged call is still answered from its result, not applied again
-    assertThat(await(host.observe(s, strings("a"), new CallMeta(0, "req-b"))).session().state().stm()).hasSize(2);
+    assertThat(await(host.observe(s, strings("a"), new CallMeta(0, "req-b"))).stm()).hasSize(2);
   }
 
   @Test
@@ -397,12 +397,12 @@ class ProcessorHostTest {
           .satisfies(t -> assertThat(codeOf(t)).isEqualTo(ErrorCode.STALE_EPOCH));
       assertThat(await(second.acquireNode("moving", new CallMeta(2, ""))).epoch()).isEqualTo(2);
       await(second.observe(s, strings("b"), new CallMeta(2, "")));
-      assertThat(await(first.observe(s, strings("c"), new CallMeta(3, ""))).session().state().stm())
+      assertThat(await(first.observe(s, strings("c"), new CallMeta(3, ""))).stm())
           .containsExactly(List.of("a"), List.of("b"), List.of("c"));
       // a release that never reached its worker: the node moves to second (epoch 4), which writes;
       // when it comes back to first (epoch 5), first must not serve the memory it still holds
       await(second.observe(s, strings("d"), new CallMeta(4, "")));
-      assertThat(await(first.observe(s, strings("e"), new CallMeta(5, ""))).session().state().stm())
+      assertThat(await(first.observe(s, strings("e"), new CallMeta(5, ""))).stm())
           .containsExactly(List.of("a"), List.of("b"), List.of("c"), List.of("d"), List.of("e"));
     } finally {
       first.close();
