@@ -5,6 +5,7 @@ import io.kato.engine.bench.SyntheticWorkload;
 import io.kato.proto.v1.CreateSessionRequest;
 import io.kato.proto.v1.Observation;
 import io.kato.proto.v1.ObserveRequest;
+import io.kato.proto.v1.ObserveSequenceRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,32 +31,61 @@ public final class GrpcLoadLoop {
     int clients = Integer.parseInt(args[3]);
     int seconds = Math.min(Integer.parseInt(args[4]), 120);
     String node = "load-" + System.nanoTime();
-    SyntheticWorkload workload = new SyntheticWorkload(7);
-    List<List<List<String>>> learned = new ArrayList<>();
-    try (KatoWorkerClient loader = KatoWorkerClient.connect(host, port)) {
-      String s = loader.createSession(CreateSessionRequest.newBuilder().setNodeId(node)
-          .setConfig(io.kato.common.proto.ProtoValues.toProtoMap(java.util.Map.of("process_predictions", false)))
-          .build()).getSessionId();
-      long start = System.nanoTime();
-      for (int i = 0; i < patterns; i++) {
-        List<List<String>> pattern = workload.pattern();
-        learned.add(pattern);
-        for (List<String> event : pattern) {
-          loader.observe(observe(s, event));
-        }
-        loader.learn(s);
-        if ((i + 1) % Math.max(1, patterns / 20) == 0 || i + 1 == patterns) {
-          System.err.printf("preload %d/%d patterns (%.0f%%) %.1f s%n", i + 1, patterns, 100.0 * (i + 1) / patterns,
-              (System.nanoTime() - start) / 1e9);
-        }
-      }
-      double learnMs = (System.nanoTime() - start) / 1e6 / patterns;
-      System.out.printf("preload: %d patterns, %.3f ms per learned pattern (observes + learn, 1 client)%n",
-          patterns, learnMs);
-    }
+    List<List<List<String>>> learned = preload(host, port, node, patterns, clients);
     run("observe (no prediction pass)", host, port, node, clients, seconds, learned, false);
     run("observe (default, prediction pass)", host, port, node, clients, seconds, learned, true);
     run("predictions", host, port, node, clients, seconds, learned, null);
+  }
+
+  /**
+   * Loads {@code patterns} synthetic patterns into {@code node}: {@code loaders} threads, each with
+   * its own session, send one pattern per observe-sequence call that learns at its end (the lane
+   * serialises them; group commit shares their writes). Prints progress and the load rate.
+   */
+  private static List<List<List<String>>> preload(String host, int port, String node, int patterns, int loaders)
+      throws Exception {
+    List<List<List<String>>> learned = java.util.Collections.synchronizedList(new ArrayList<>(patterns));
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    long start = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(loaders);
+    List<Future<?>> running = new ArrayList<>();
+    for (int l = 0; l < loaders; l++) {
+      int loader = l;
+      running.add(pool.submit(() -> {
+        SyntheticWorkload workload = new SyntheticWorkload(7 + loader);
+        try (KatoWorkerClient client = KatoWorkerClient.connect(host, port)) {
+          String s = client.createSession(CreateSessionRequest.newBuilder().setNodeId(node)
+              .setConfig(io.kato.common.proto.ProtoValues.toProtoMap(java.util.Map.of("process_predictions", false)))
+              .build()).getSessionId();
+          while (next.getAndIncrement() < patterns) {
+            List<List<String>> pattern = workload.pattern();
+            ObserveSequenceRequest.Builder sequence = ObserveSequenceRequest.newBuilder().setSessionId(s)
+                .setLearnAtEnd(true);
+            for (List<String> event : pattern) {
+              sequence.addObservations(Observation.newBuilder().addAllStrings(event));
+            }
+            client.observeSequence(sequence.build());
+            learned.add(pattern);
+            int count = done.incrementAndGet();
+            if (count % Math.max(1, patterns / 20) == 0 || count == patterns) {
+              double seconds = (System.nanoTime() - start) / 1e9;
+              System.err.printf("preload %d/%d patterns (%.0f%%) %.1f s, %.0f patterns/s%n", count, patterns,
+                  100.0 * count / patterns, seconds, count / seconds);
+            }
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : running) {
+      f.get();
+    }
+    pool.shutdown();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf("preload: %d patterns in %.1f s, %.0f patterns/s (%d loaders, one observe-sequence each)%n",
+        patterns, seconds, patterns / seconds, loaders);
+    return new ArrayList<>(learned);
   }
 
   private static ObserveRequest observe(String session, List<String> event) {
