@@ -335,7 +335,9 @@ final class Predictor {
       kb.addContainedWeights(Arrays.copyOf(ids, distinct), Arrays.copyOf(weights, distinct), counts);
 
       // pass 1: the threshold gate, and bucket sizes; counts[seq] becomes bucket key + 1 (0 = none)
-      int[] bucketSizes = new int[BUCKETS];
+      Buckets buckets = Buckets.take();
+      int[] bucketSizes = buckets.sizes;
+      int nonEmpty = 0;
       int kept = 0;
       for (int seq = 0; seq < patternCount; seq++) {
         int overlap = counts[seq];
@@ -350,27 +352,22 @@ final class Predictor {
         }
         int key = bucketKey(b, p);
         counts[seq] = key + 1;
-        bucketSizes[key]++;
+        if (bucketSizes[key]++ == 0) {
+          buckets.used[nonEmpty++] = key;
+        }
         kept++;
       }
+      buckets.usedCount = nonEmpty;
       // buckets in descending order of their bound
-      int nonEmpty = 0;
-      for (int size : bucketSizes) {
-        if (size > 0) {
-          nonEmpty++;
-        }
-      }
       long[] order = new long[nonEmpty];
-      double[] boundOfKey = new double[BUCKETS];
-      int o = 0;
-      for (int key = 0; key < BUCKETS; key++) {
-        if (bucketSizes[key] > 0) {
-          boundOfKey[key] = bucketBound(key, n);
-          order[o++] = key;
-        }
+      double[] boundOfKey = buckets.bounds;
+      for (int i = 0; i < nonEmpty; i++) {
+        int key = buckets.used[i];
+        boundOfKey[key] = bucketBound(key, n);
+        order[i] = key;
       }
       sortKeysByBoundDescending(order, boundOfKey);
-      int[] bucketStart = new int[BUCKETS];
+      int[] bucketStart = buckets.starts;
       int[] bucketEnd = new int[nonEmpty];
       double[] bucketBounds = new double[nonEmpty];
       int offset = 0;
@@ -1157,6 +1154,33 @@ final class Predictor {
     });
     for (int i = 0; i < keys.length; i++) {
       keys[i] = boxed[i];
+    }
+  }
+
+  /**
+   * The bounded search's per-bucket arrays, one set per thread: allocating them per call (128 KB)
+   * was most of a small node's observe cost and most of a loaded worker's allocation. Only the
+   * sizes must start at zero; the bounds and starts of a bucket are written before they are read.
+   */
+  private static final class Buckets {
+    private static final ThreadLocal<Buckets> SCRATCH = ThreadLocal.withInitial(Buckets::new);
+
+    final int[] sizes = new int[BUCKETS];
+    final double[] bounds = new double[BUCKETS];
+    final int[] starts = new int[BUCKETS];
+    /** The non-empty bucket keys, in the order they were first filled. */
+    final int[] used = new int[BUCKETS];
+    /** How many of {@link #used} the last search filled (and left non-zero in {@link #sizes}). */
+    int usedCount;
+
+    /** This thread's arrays with every size zero (also after a search that threw). */
+    static Buckets take() {
+      Buckets buckets = SCRATCH.get();
+      for (int i = 0; i < buckets.usedCount; i++) {
+        buckets.sizes[buckets.used[i]] = 0;
+      }
+      buckets.usedCount = 0;
+      return buckets;
     }
   }
 

@@ -95,6 +95,11 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--session-auto-extend", defaultValue = "${env:SESSION_AUTO_EXTEND:-true}", arity = "1")
   boolean sessionAutoExtend;
 
+  @Option(names = "--lane-threads", defaultValue = "${env:KATO_LANE_THREADS:-0}",
+      description = "threads running node lanes; a lane waits on them for its synced writes, so more threads "
+          + "let more nodes share one sync (0 = the default, max(4, 2 x cores))")
+  int laneThreads;
+
   private NodeStoreOptions storeOptions() {
     switch (NodeStoreOptions.Kind.parse(store)) {
       case MEMORY:
@@ -132,6 +137,9 @@ public final class WorkerCommand implements Callable<Integer> {
     HostOptions options = HostOptions.defaults().withNodeDefaults(defaults)
         .withSessionTtl(Duration.ofSeconds(sessionTtl), sessionAutoExtend)
         .withIdentity(new WorkerIdentity(workerId, processorName, capacity));
+    if (laneThreads > 0) {
+      options = options.withLaneThreads(laneThreads);
+    }
     NodeStoreOptions.Kind storeKind = NodeStoreOptions.Kind.parse(store);
     NodeStore nodeStore = NodeStoreFactory.open(storeOptions());
     ProcessorHost host = new ProcessorHost(options, nodeStore, Clock.systemUTC());
