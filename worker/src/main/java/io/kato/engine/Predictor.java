@@ -526,11 +526,27 @@ final class Predictor {
           if (similarity < threshold) {
             continue;
           }
-          if (top.size() == limit && preRankBound(lcs, length, n) + BOUND_MARGIN < top.peek().preRank) {
+          boolean full = top.size() == limit;
+          if (full && preRankBound(lcs, length, n) + BOUND_MARGIN < top.peek().preRank) {
             continue;
           }
-          double rank = summaryPreRank(blockSummary, sequence, lcs);
-          if (top.size() == limit && !ranksBefore(rank, similarity, sequence, top.peek())) {
+          // The longest block, found first, decides most candidates: when it holds the whole LCS
+          // it is the only block; otherwise either it is the only one (m = its length) or there
+          // are at least two blocks, bounded by multiBlockPreRankBound.
+          blockSummary.findLongestBlock(symbols, from, length, masks, lcs);
+          int k = blockSummary.longestK;
+          double rank = preRankOf(from, length, k, 1, blockSummary.longestI, blockSummary.longestJ,
+              blockSummary.longestI + k);
+          if (k < lcs) {
+            if (full && !ranksBefore(rank, similarity, sequence, top.peek())
+                && multiBlockPreRankBound(lcs, length, n) + BOUND_MARGIN < top.peek().preRank) {
+              continue;
+            }
+            blockSummary.summariseRest(symbols, from, length, masks, lcs);
+            rank = preRankOf(from, length, blockSummary.matched, blockSummary.blockCount, blockSummary.firstI,
+                blockSummary.firstJ, blockSummary.lastEnd);
+          }
+          if (full && !ranksBefore(rank, similarity, sequence, top.peek())) {
             continue;
           }
           Candidate c = new Candidate();
@@ -558,18 +574,27 @@ final class Predictor {
      * #preRank}, without building the blocks or the candidate.
      */
     private double summaryPreRank(Matching.BlockSummary summary, int sequence, int lcs) {
-      int[] symbols = arena.symbols;
       int from = arena.starts[sequence];
       int length = arena.starts[sequence + 1] - from;
-      summary.summarise(symbols, from, length, masks, lcs);
-      int m = summary.matched;
+      summary.summarise(arena.symbols, from, length, masks, lcs);
+      return preRankOf(from, length, summary.matched, summary.blockCount, summary.firstI, summary.firstJ,
+          summary.lastEnd);
+    }
+
+    /**
+     * {@code _pre_potential} of the arena's pattern {@code symbols[from .. from + length)} whose
+     * blocks hold {@code m} symbols in {@code blockCount} blocks, the first starting at {@code
+     * firstI} in the pattern and {@code firstJ} in the state, the last ending at {@code lastEnd}.
+     */
+    private double preRankOf(int from, int length, int m, int blockCount, int firstI, int firstJ, int lastEnd) {
+      int[] symbols = arena.symbols;
       int extrasFlatCount = state.length - m;
       // §4.4 on the flat positions: an event ends where the next one starts (or at the end)
-      int presentStartFlat = nextEventStart(symbols, from, length, summary.firstI);
-      int presentEndFlat = nextEventStart(symbols, from, length, summary.lastEnd);
+      int presentStartFlat = nextEventStart(symbols, from, length, firstI);
+      int presentEndFlat = nextEventStart(symbols, from, length, lastEnd);
       if (presentStartFlat > 0) {
         // first-match rule (Q9) by id: matches[0] is the state symbol at the first block's j
-        int firstMatch = stateIds[summary.firstJ];
+        int firstMatch = stateIds[firstJ];
         int previousStart = presentStartFlat - 1;
         while ((symbols[from + previousStart] & PatternArena.EVENT_START) == 0) {
           previousStart--;
@@ -586,7 +611,7 @@ final class Predictor {
       double confidence = presentSize == 0 ? 0.0 : (double) m / presentSize;
       double denominator = 2.0 * m + extrasFlatCount;
       double snr = denominator == 0.0 ? 0.0 : (2.0 * m - extrasFlatCount) / denominator;
-      double fragmentation = summary.blockCount - 1;
+      double fragmentation = blockCount - 1;
       return (evidence + confidence) * snr + fragmentationTerm(fragmentation);
     }
 
@@ -1104,31 +1129,53 @@ final class Predictor {
   private static final int P_CAP = 127;
   private static final int BUCKETS = (B_CAP + 1) * (P_CAP + 1);
 
-  private static int bucketKey(int b, int p) {
+  static int bucketKey(int b, int p) {
     return Math.min(b, B_CAP) * (P_CAP + 1) + Math.min(p, P_CAP);
   }
 
-  /** A bound for every pattern of the bucket: the largest {@code b} and the smallest {@code |P|}. */
-  private static double bucketBound(int key, int n) {
+  /**
+   * A bound for every pattern of the bucket: the largest {@code b}, and its {@code |P|}. The last
+   * bucket of a row holds every longer pattern too: the bound falls with {@code |P|} when the snr
+   * can be positive and otherwise rises towards 1 (see {@link #preRankBound}).
+   */
+  static double bucketBound(int key, int n) {
     int b = key / (P_CAP + 1);
     int p = key % (P_CAP + 1);
-    return preRankBound(b == B_CAP ? Math.max(n, B_CAP) : b, p, n);
+    double bound = preRankBound(b == B_CAP ? Math.max(n, B_CAP) : b, p, n);
+    return p == P_CAP ? Math.max(bound, 1.0) : bound;
   }
 
   /**
    * An upper bound of {@code _pre_potential = (evidence + confidence) · snr + 1/nb} for a match
-   * with {@code m ≤ b} matched symbols, {@code |P| ≥ p} and {@code |S| = n}: {@code evidence =
-   * m/|P| ≤ b/p}; {@code confidence ≤ 1} (the present covers every matched symbol); {@code snr =
-   * (3m − n)/(m + n)} (outside fuzzy mode {@code e = n − m}) grows with {@code m}; {@code 1/nb ≤ 1}.
-   * When {@code snr(m) < 0} the product is negative and the value below 1; otherwise {@code snr(b)
-   * ≥ snr(m) ≥ 0} and both factors are non-negative and non-decreasing in {@code m}.
+   * with {@code 1 ≤ m ≤ b} matched symbols, {@code |P| = p} and {@code |S| = n}, from {@code 1/nb ≤
+   * 1} and a bound of the product. Outside fuzzy mode {@code e = n − m}, so {@code snr(m) = (3m −
+   * n)/(m + n)}, which grows with {@code m}.
+   *
+   * <ul>
+   *   <li>{@code 3b > n}: {@code evidence = m/p ≤ b/p}, {@code confidence ≤ 1} (the present
+   *       covers every matched symbol); where {@code snr(m) ≥ 0} both factors are non-negative and
+   *       non-decreasing in {@code m}, elsewhere the product is negative.
+   *   <li>{@code 3b ≤ n}: no {@code snr} is positive, and {@code confidence = m/|present| ≥ m/p}
+   *       (the present is part of the pattern), so the product is at most {@code 2m·snr(m)/p};
+   *       {@code m·snr(m) = 3m − 4n + 4n²/(m + n)} is convex, its largest value on {@code [1, b]}
+   *       is at an end.
+   * </ul>
    */
   static double preRankBound(int b, int p, int n) {
-    double snr = (3.0 * b - n) / (b + n);
-    if (!(snr > 0.0)) {
-      return 1.0;
+    if (3 * b > n) {
+      return ((double) b / p + 1.0) * snr(b, n) + 1.0;
     }
-    return ((double) b / p + 1.0) * snr + 1.0;
+    return 2.0 * Math.max(snr(1, n), b * snr(b, n)) / p + 1.0;
+  }
+
+  /** {@link #preRankBound} for a match of two or more blocks: {@code 1/nb ≤ 1/2}. */
+  static double multiBlockPreRankBound(int b, int p, int n) {
+    return preRankBound(b, p, n) - 0.5;
+  }
+
+  /** {@code snr} outside fuzzy mode for {@code m} matched symbols of a state of {@code n}. */
+  private static double snr(int m, int n) {
+    return (3.0 * m - n) / (m + n);
   }
 
   /** True when a match with these values comes before {@code c} in {@link #PRUNING_ORDER}. */
