@@ -373,6 +373,7 @@ final class Predictor {
       int[] bucketStart = new int[BUCKETS];
       int[] bucketEnd = new int[nonEmpty];
       double[] bucketBounds = new double[nonEmpty];
+      int[] bucketOverlaps = new int[nonEmpty];
       int offset = 0;
       for (int i = 0; i < nonEmpty; i++) {
         int key = (int) order[i];
@@ -380,6 +381,7 @@ final class Predictor {
         offset += bucketSizes[key];
         bucketEnd[i] = offset;
         bucketBounds[i] = boundOfKey[key];
+        bucketOverlaps[i] = bucketOverlapBound(key, n);
       }
       // pass 2: counting sort of the kept patterns into bucket order; clears the scratch counters
       int[] sorted = new int[kept];
@@ -429,7 +431,7 @@ final class Predictor {
       // the unscored rest, in bound order, in chunks; with enough of them a second thread takes
       // chunks too, with its own copy of the top (each keeps the top `limit` of what it saw,
       // and skips only what its own `limit` kept candidates beat, so the merge is exact)
-      Chunks chunks = new Chunks(sorted, position, kept, bucketEnd, bucketBounds);
+      Chunks chunks = new Chunks(sorted, position, kept, bucketEnd, bucketBounds, bucketOverlaps);
       PriorityQueue<Candidate> helperTop = null;
       if (kept - position >= parallelMinimum && PARALLELISM > 1) {
         PriorityQueue<Candidate> copy = new PriorityQueue<>(top);
@@ -481,16 +483,19 @@ final class Predictor {
       final int end;
       final int[] bucketEnd;
       final double[] bucketBounds;
+      /** Each bucket's bound of the LCS. */
+      final int[] bucketOverlaps;
       final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
       /** Positions from here on are below some scanner's {@code limit}-th best: nobody needs them. */
       final java.util.concurrent.atomic.AtomicInteger stop = new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE);
 
-      Chunks(int[] sorted, int start, int end, int[] bucketEnd, double[] bucketBounds) {
+      Chunks(int[] sorted, int start, int end, int[] bucketEnd, double[] bucketBounds, int[] bucketOverlaps) {
         this.sorted = sorted;
         this.start = start;
         this.end = end;
         this.bucketEnd = bucketEnd;
         this.bucketBounds = bucketBounds;
+        this.bucketOverlaps = bucketOverlaps;
       }
     }
 
@@ -521,19 +526,32 @@ final class Predictor {
           int sequence = chunks.sorted[position];
           int from = starts[sequence];
           int length = starts[sequence + 1] - from;
+          boolean full = top.size() == limit;
+          // The longest block, found first, decides most candidates: either it is the only block
+          // (m = its length), or there are at least two blocks, bounded by multiBlockPreRankBound.
+          boolean longestKnown = false;
+          if (full && multiBlockPreRankBound(chunks.bucketOverlaps[bucket], length, n) + BOUND_MARGIN
+              < top.peek().preRank) {
+            // only as the one block can it still enter: no LCS needed when it cannot
+            blockSummary.findLongestBlock(symbols, from, length, masks, chunks.bucketOverlaps[bucket]);
+            int k = blockSummary.longestK;
+            if (preRankOf(from, length, k, 1, blockSummary.longestI, blockSummary.longestJ, blockSummary.longestI + k)
+                < top.peek().preRank) {
+              continue;
+            }
+            longestKnown = true;
+          }
           int lcs = masks.lcsLength(symbols, from, length);
           double similarity = tokenSimilarity(lcs, length + n);
           if (similarity < threshold) {
             continue;
           }
-          boolean full = top.size() == limit;
           if (full && preRankBound(lcs, length, n) + BOUND_MARGIN < top.peek().preRank) {
             continue;
           }
-          // The longest block, found first, decides most candidates: when it holds the whole LCS
-          // it is the only block; otherwise either it is the only one (m = its length) or there
-          // are at least two blocks, bounded by multiBlockPreRankBound.
-          blockSummary.findLongestBlock(symbols, from, length, masks, lcs);
+          if (!longestKnown) {
+            blockSummary.findLongestBlock(symbols, from, length, masks, lcs);
+          }
           int k = blockSummary.longestK;
           double rank = preRankOf(from, length, k, 1, blockSummary.longestI, blockSummary.longestJ,
               blockSummary.longestI + k);
@@ -1133,15 +1151,20 @@ final class Predictor {
     return Math.min(b, B_CAP) * (P_CAP + 1) + Math.min(p, P_CAP);
   }
 
+  /** The largest {@code b} of the bucket: a bound of the LCS of its patterns. */
+  private static int bucketOverlapBound(int key, int n) {
+    int b = key / (P_CAP + 1);
+    return b == B_CAP ? Math.max(n, B_CAP) : b;
+  }
+
   /**
    * A bound for every pattern of the bucket: the largest {@code b}, and its {@code |P|}. The last
    * bucket of a row holds every longer pattern too: the bound falls with {@code |P|} when the snr
    * can be positive and otherwise rises towards 1 (see {@link #preRankBound}).
    */
   static double bucketBound(int key, int n) {
-    int b = key / (P_CAP + 1);
     int p = key % (P_CAP + 1);
-    double bound = preRankBound(b == B_CAP ? Math.max(n, B_CAP) : b, p, n);
+    double bound = preRankBound(bucketOverlapBound(key, n), p, n);
     return p == P_CAP ? Math.max(bound, 1.0) : bound;
   }
 
