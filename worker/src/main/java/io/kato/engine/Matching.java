@@ -247,76 +247,136 @@ final class Matching {
      * hold {@code lcs} symbols no further block exists and the search stops.
      */
     void summarise(int[] a, int from, int length, DenseLcs masks, int lcs) {
-      int foundCount = 0;
-      int matchedSoFar = 0;
+      findLongestBlock(a, from, length, masks, lcs);
+      summariseRest(a, from, length, masks, lcs);
+    }
+
+    /**
+     * What {@link #findLongestBlock} found, the first block of the search: {@code a[longestI ..
+     * longestI + longestK) == b[longestJ .. longestJ + longestK)}.
+     */
+    int longestI;
+    int longestJ;
+    int longestK;
+
+    private int foundCount;
+    private int matchedSoFar;
+    private int runI;
+    private int runJ;
+    private int runK;
+
+    /**
+     * The first step of {@link #summarise(int[], int, int, DenseLcs, int)}: the longest run of the
+     * whole ranges, in {@link #longestI}, {@link #longestJ} and {@link #longestK} ({@code longestK
+     * = 0}: no common symbol). {@link #summariseRest} completes the summary.
+     */
+    void findLongestBlock(int[] a, int from, int length, DenseLcs masks, int lcs) {
+      longestRun(a, from, masks, 0, length, 0, b.length, lcs);
+      foundCount = 0;
+      matchedSoFar = 0;
+      longestI = runI;
+      longestJ = runJ;
+      longestK = runK;
+      if (runK > 0) {
+        found[0] = runI;
+        found[1] = runJ;
+        found[2] = runK;
+        foundCount = 1;
+        matchedSoFar = runK;
+      }
+    }
+
+    /** The blocks after {@link #findLongestBlock} (same arguments), then the summary fields. */
+    void summariseRest(int[] a, int from, int length, DenseLcs masks, int lcs) {
       int top = 0;
-      todo[top++] = 0;
-      todo[top++] = length;
-      todo[top++] = 0;
-      todo[top++] = b.length;
-      long[] lev = levels;
+      if (longestK > 0 && matchedSoFar < lcs) {
+        top = pushSubranges(0, 0, length, 0, b.length, longestI, longestJ, longestK);
+      }
       while (top > 0) {
         int bhi = todo[--top];
         int blo = todo[--top];
         int ahi = todo[--top];
         int alo = todo[--top];
-        long range = (bhi == 64 ? -1L : (1L << bhi) - 1) & (-1L << blo);
-        int bestI = alo;
-        int bestJ = blo;
-        int bestK = 0;
-        int depth = 0;
-        for (int i = alo; i < ahi; i++) {
-          long d = masks.mask(a[from + i] & PatternArena.ID) & range;
-          if (d == 0L) {
-            depth = 0;
-            continue;
-          }
-          for (int k = depth + 1; k >= 2; k--) {
-            lev[k] = (lev[k - 1] << 1) & d;
-          }
-          lev[1] = d;
-          int newDepth = depth + 1;
-          while (lev[newDepth] == 0L) {
-            newDepth--;
-          }
-          depth = newDepth;
-          if (depth > bestK) {
-            bestK = depth;
-            int end = Long.numberOfTrailingZeros(lev[depth]);
-            bestI = i - depth + 1;
-            bestJ = end - depth + 1;
-          }
-        }
-        if (bestK > 0) {
+        longestRun(a, from, masks, alo, ahi, blo, bhi, lcs - matchedSoFar);
+        if (runK > 0) {
           if (foundCount * 3 + 3 > found.length) {
             found = java.util.Arrays.copyOf(found, found.length * 2);
           }
-          found[foundCount * 3] = bestI;
-          found[foundCount * 3 + 1] = bestJ;
-          found[foundCount * 3 + 2] = bestK;
+          found[foundCount * 3] = runI;
+          found[foundCount * 3 + 1] = runJ;
+          found[foundCount * 3 + 2] = runK;
           foundCount++;
-          matchedSoFar += bestK;
+          matchedSoFar += runK;
           if (matchedSoFar >= lcs) {
             break;
           }
-          if (top + 8 > todo.length) {
-            todo = java.util.Arrays.copyOf(todo, todo.length * 2);
-          }
-          if (alo < bestI && blo < bestJ) {
-            todo[top++] = alo;
-            todo[top++] = bestI;
-            todo[top++] = blo;
-            todo[top++] = bestJ;
-          }
-          if (bestI + bestK < ahi && bestJ + bestK < bhi) {
-            todo[top++] = bestI + bestK;
-            todo[top++] = ahi;
-            todo[top++] = bestJ + bestK;
-            todo[top++] = bhi;
-          }
+          top = pushSubranges(top, alo, ahi, blo, bhi, runI, runJ, runK);
         }
       }
       finish(foundCount);
+    }
+
+    /** Pushes the ranges before and after the run {@code (i, j, k)} of a range; returns the new top. */
+    private int pushSubranges(int top, int alo, int ahi, int blo, int bhi, int i, int j, int k) {
+      if (top + 8 > todo.length) {
+        todo = java.util.Arrays.copyOf(todo, todo.length * 2);
+      }
+      if (alo < i && blo < j) {
+        todo[top++] = alo;
+        todo[top++] = i;
+        todo[top++] = blo;
+        todo[top++] = j;
+      }
+      if (i + k < ahi && j + k < bhi) {
+        todo[top++] = i + k;
+        todo[top++] = ahi;
+        todo[top++] = j + k;
+        todo[top++] = bhi;
+      }
+      return top;
+    }
+
+    /**
+     * {@code longest(a, b, alo, ahi, blo, bhi)} into {@link #runI}, {@link #runJ}, {@link #runK}.
+     * No run is longer than {@code budget} (what the LCS leaves to the blocks not found yet), so
+     * the first row where a run reaches it ends the scan: a later row can only end runs that
+     * start later, and the scan keeps only strict improvements.
+     */
+    private void longestRun(int[] a, int from, DenseLcs masks, int alo, int ahi, int blo, int bhi, int budget) {
+      long range = (bhi == 64 ? -1L : (1L << bhi) - 1) & (-1L << blo);
+      long[] lev = levels;
+      int bestI = alo;
+      int bestJ = blo;
+      int bestK = 0;
+      int depth = 0;
+      for (int i = alo; i < ahi; i++) {
+        long d = masks.mask(a[from + i] & PatternArena.ID) & range;
+        if (d == 0L) {
+          depth = 0;
+          continue;
+        }
+        for (int k = depth + 1; k >= 2; k--) {
+          lev[k] = (lev[k - 1] << 1) & d;
+        }
+        lev[1] = d;
+        int newDepth = depth + 1;
+        while (lev[newDepth] == 0L) {
+          newDepth--;
+        }
+        depth = newDepth;
+        if (depth > bestK) {
+          bestK = depth;
+          int end = Long.numberOfTrailingZeros(lev[depth]);
+          bestI = i - depth + 1;
+          bestJ = end - depth + 1;
+          if (bestK >= budget) {
+            break;
+          }
+        }
+      }
+      runI = bestI;
+      runJ = bestJ;
+      runK = bestK;
     }
 
     /** Summarises {@code blocks(a, b)}. */

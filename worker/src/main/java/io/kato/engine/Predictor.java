@@ -295,10 +295,11 @@ final class Predictor {
      *       has at most {@code 3K} members: no pruning, every member is extracted (§5.0).
      *   <li>Otherwise pruning is certain and only the top {@code 3K} by {@code (_pre_potential}
      *       descending, then canonical order{@code )} matter (that is what the stable sort of the
-     *       canonical order keeps). The known matches (bounded by their exact LCS) and the
-     *       unscored buckets are visited in descending bound order; a candidate is extracted
-     *       only while its bound can still reach the current {@code 3K}-th best exact value, and
-     *       the visit stops once no bound can.
+     *       canonical order keeps). The known matches (bounded by their exact LCS) are visited
+     *       in descending bound order until no bound can reach the current {@code 3K}-th best
+     *       exact value, then the unscored patterns in learn sequence order; each is skipped as
+     *       soon as a bound (its bucket's, its longest block's, its LCS's) shows it cannot, and
+     *       only the final {@code 3K} are extracted.
      * </ol>
      */
     private List<Candidate> boundedSearch(int limit) {
@@ -368,37 +369,35 @@ final class Predictor {
       }
       sortKeysByBoundDescending(order, boundOfKey);
       int[] bucketStart = buckets.starts;
-      int[] bucketEnd = new int[nonEmpty];
-      double[] bucketBounds = new double[nonEmpty];
       int offset = 0;
       for (int i = 0; i < nonEmpty; i++) {
         int key = (int) order[i];
         bucketStart[key] = offset;
         offset += bucketSizes[key];
-        bucketEnd[i] = offset;
-        bucketBounds[i] = boundOfKey[key];
       }
-      // pass 2: counting sort of the kept patterns into bucket order; clears the scratch counters
+      // pass 2: counting sort of the kept patterns into bucket order (counts keeps the keys)
       int[] sorted = new int[kept];
       for (int seq = 0; seq < patternCount; seq++) {
         int slot = counts[seq];
         if (slot != 0) {
           sorted[bucketStart[slot - 1]++] = seq;
-          counts[seq] = 0;
         }
       }
-      Scratch.give(counts);
 
-      // phase 1: score in bound order until the ensemble is known to exceed the limit
+      // phase 1: score in bound order until the ensemble is known to exceed the limit; a scored
+      // pattern's counter is cleared
       List<Candidate> matches = new ArrayList<>();
       int position = 0;
       while (position < kept && matches.size() <= limit) {
-        Candidate c = score(sorted[position++]);
+        int sequence = sorted[position++];
+        counts[sequence] = 0;
+        Candidate c = score(sequence);
         if (c != null) {
           matches.add(c);
         }
       }
       if (matches.size() <= limit) {
+        Scratch.give(counts); // every kept pattern was scored: all zero
         // every candidate was scored: the whole ensemble, no pruning
         List<Candidate> ensemble = new ArrayList<>(matches.size());
         for (Candidate c : matches) {
@@ -423,10 +422,18 @@ final class Predictor {
         c.preRank = summaryPreRank(summary, c.pattern.sequence(), c.lcs);
         offer(top, limit, c);
       }
-      // the unscored rest, in bound order, in chunks; with enough of them a second thread takes
-      // chunks too, with its own copy of the top (each keeps the top `limit` of what it saw,
-      // and skips only what its own `limit` kept candidates beat, so the merge is exact)
-      Chunks chunks = new Chunks(sorted, position, kept, bucketEnd, bucketBounds);
+      // The unscored rest, in learn sequence order (far fewer cache and TLB misses on the arena
+      // than bucket order: at 1M patterns that halves the scan), each first tested against its
+      // bucket's bound; in chunks: with enough of them a second thread takes chunks too, with its
+      // own copy of the top (each keeps the top `limit` of what it saw, and skips only what its
+      // own `limit` kept candidates beat, so the merge is exact).
+      int unscored = position;
+      for (int seq = 0; seq < patternCount; seq++) {
+        if (counts[seq] != 0) {
+          sorted[unscored++] = seq;
+        }
+      }
+      Chunks chunks = new Chunks(sorted, position, kept, counts, boundOfKey);
       PriorityQueue<Candidate> helperTop = null;
       if (kept - position >= parallelMinimum && PARALLELISM > 1) {
         PriorityQueue<Candidate> copy = new PriorityQueue<>(top);
@@ -450,6 +457,10 @@ final class Predictor {
       } else {
         scanChunks(chunks, top, summary, limit);
       }
+      for (int i = position; i < kept; i++) {
+        counts[sorted[i]] = 0;
+      }
+      Scratch.give(counts);
       List<Candidate> merged = new ArrayList<>(top);
       if (helperTop != null) {
         merged.addAll(helperTop);
@@ -471,23 +482,22 @@ final class Predictor {
       return ensemble;
     }
 
-    /** Phase 2's unscored candidates (bucket order) handed out in chunks. */
+    /** Phase 2's unscored candidates ({@code sorted[start .. end)}) handed out in chunks. */
     private static final class Chunks {
       final int[] sorted;
       final int start;
       final int end;
-      final int[] bucketEnd;
-      final double[] bucketBounds;
+      /** By learn sequence: the pattern's bucket key + 1. */
+      final int[] keys;
+      final double[] boundOfKey;
       final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-      /** Positions from here on are below some scanner's {@code limit}-th best: nobody needs them. */
-      final java.util.concurrent.atomic.AtomicInteger stop = new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE);
 
-      Chunks(int[] sorted, int start, int end, int[] bucketEnd, double[] bucketBounds) {
+      Chunks(int[] sorted, int start, int end, int[] keys, double[] boundOfKey) {
         this.sorted = sorted;
         this.start = start;
         this.end = end;
-        this.bucketEnd = bucketEnd;
-        this.bucketBounds = bucketBounds;
+        this.keys = keys;
+        this.boundOfKey = boundOfKey;
       }
     }
 
@@ -500,34 +510,56 @@ final class Predictor {
       while (true) {
         int first = chunks.start + chunks.next.getAndIncrement() * chunkSize;
         int last = Math.min(first + chunkSize, chunks.end);
-        if (first >= last || first >= chunks.stop.get()) {
+        if (first >= last) {
           return top;
         }
-        int bucket = 0;
-        while (chunks.bucketEnd[bucket] <= first) {
-          bucket++;
-        }
         for (int position = first; position < last; position++) {
-          while (chunks.bucketEnd[bucket] <= position) {
-            bucket++;
-          }
-          if (top.size() == limit && chunks.bucketBounds[bucket] + BOUND_MARGIN < top.peek().preRank) {
-            chunks.stop.accumulateAndGet(position, Math::min); // bound order: the rest is below too
-            return top;
-          }
           int sequence = chunks.sorted[position];
+          int key = chunks.keys[sequence] - 1;
+          boolean full = top.size() == limit;
+          if (full && chunks.boundOfKey[key] + BOUND_MARGIN < top.peek().preRank) {
+            continue;
+          }
+          int overlap = bucketOverlapBound(key, n);
           int from = starts[sequence];
           int length = starts[sequence + 1] - from;
+          // The longest block, found first, decides most candidates: either it is the only block
+          // (m = its length), or there are at least two blocks, bounded by multiBlockPreRankBound.
+          boolean longestKnown = false;
+          if (full && multiBlockPreRankBound(overlap, length, n) + BOUND_MARGIN < top.peek().preRank) {
+            // only as the one block can it still enter: no LCS needed when it cannot
+            blockSummary.findLongestBlock(symbols, from, length, masks, overlap);
+            int k = blockSummary.longestK;
+            if (preRankOf(from, length, k, 1, blockSummary.longestI, blockSummary.longestJ, blockSummary.longestI + k)
+                < top.peek().preRank) {
+              continue;
+            }
+            longestKnown = true;
+          }
           int lcs = masks.lcsLength(symbols, from, length);
           double similarity = tokenSimilarity(lcs, length + n);
           if (similarity < threshold) {
             continue;
           }
-          if (top.size() == limit && preRankBound(lcs, length, n) + BOUND_MARGIN < top.peek().preRank) {
+          if (full && preRankBound(lcs, length, n) + BOUND_MARGIN < top.peek().preRank) {
             continue;
           }
-          double rank = summaryPreRank(blockSummary, sequence, lcs);
-          if (top.size() == limit && !ranksBefore(rank, similarity, sequence, top.peek())) {
+          if (!longestKnown) {
+            blockSummary.findLongestBlock(symbols, from, length, masks, lcs);
+          }
+          int k = blockSummary.longestK;
+          double rank = preRankOf(from, length, k, 1, blockSummary.longestI, blockSummary.longestJ,
+              blockSummary.longestI + k);
+          if (k < lcs) {
+            if (full && !ranksBefore(rank, similarity, sequence, top.peek())
+                && multiBlockPreRankBound(lcs, length, n) + BOUND_MARGIN < top.peek().preRank) {
+              continue;
+            }
+            blockSummary.summariseRest(symbols, from, length, masks, lcs);
+            rank = preRankOf(from, length, blockSummary.matched, blockSummary.blockCount, blockSummary.firstI,
+                blockSummary.firstJ, blockSummary.lastEnd);
+          }
+          if (full && !ranksBefore(rank, similarity, sequence, top.peek())) {
             continue;
           }
           Candidate c = new Candidate();
@@ -555,18 +587,27 @@ final class Predictor {
      * #preRank}, without building the blocks or the candidate.
      */
     private double summaryPreRank(Matching.BlockSummary summary, int sequence, int lcs) {
-      int[] symbols = arena.symbols;
       int from = arena.starts[sequence];
       int length = arena.starts[sequence + 1] - from;
-      summary.summarise(symbols, from, length, masks, lcs);
-      int m = summary.matched;
+      summary.summarise(arena.symbols, from, length, masks, lcs);
+      return preRankOf(from, length, summary.matched, summary.blockCount, summary.firstI, summary.firstJ,
+          summary.lastEnd);
+    }
+
+    /**
+     * {@code _pre_potential} of the arena's pattern {@code symbols[from .. from + length)} whose
+     * blocks hold {@code m} symbols in {@code blockCount} blocks, the first starting at {@code
+     * firstI} in the pattern and {@code firstJ} in the state, the last ending at {@code lastEnd}.
+     */
+    private double preRankOf(int from, int length, int m, int blockCount, int firstI, int firstJ, int lastEnd) {
+      int[] symbols = arena.symbols;
       int extrasFlatCount = state.length - m;
       // §4.4 on the flat positions: an event ends where the next one starts (or at the end)
-      int presentStartFlat = nextEventStart(symbols, from, length, summary.firstI);
-      int presentEndFlat = nextEventStart(symbols, from, length, summary.lastEnd);
+      int presentStartFlat = nextEventStart(symbols, from, length, firstI);
+      int presentEndFlat = nextEventStart(symbols, from, length, lastEnd);
       if (presentStartFlat > 0) {
         // first-match rule (Q9) by id: matches[0] is the state symbol at the first block's j
-        int firstMatch = stateIds[summary.firstJ];
+        int firstMatch = stateIds[firstJ];
         int previousStart = presentStartFlat - 1;
         while ((symbols[from + previousStart] & PatternArena.EVENT_START) == 0) {
           previousStart--;
@@ -583,7 +624,7 @@ final class Predictor {
       double confidence = presentSize == 0 ? 0.0 : (double) m / presentSize;
       double denominator = 2.0 * m + extrasFlatCount;
       double snr = denominator == 0.0 ? 0.0 : (2.0 * m - extrasFlatCount) / denominator;
-      double fragmentation = summary.blockCount - 1;
+      double fragmentation = blockCount - 1;
       return (evidence + confidence) * snr + fragmentationTerm(fragmentation);
     }
 
@@ -1101,31 +1142,58 @@ final class Predictor {
   private static final int P_CAP = 127;
   private static final int BUCKETS = (B_CAP + 1) * (P_CAP + 1);
 
-  private static int bucketKey(int b, int p) {
+  static int bucketKey(int b, int p) {
     return Math.min(b, B_CAP) * (P_CAP + 1) + Math.min(p, P_CAP);
   }
 
-  /** A bound for every pattern of the bucket: the largest {@code b} and the smallest {@code |P|}. */
-  private static double bucketBound(int key, int n) {
+  /** The largest {@code b} of the bucket: a bound of the LCS of its patterns. */
+  private static int bucketOverlapBound(int key, int n) {
     int b = key / (P_CAP + 1);
+    return b == B_CAP ? Math.max(n, B_CAP) : b;
+  }
+
+  /**
+   * A bound for every pattern of the bucket: the largest {@code b}, and its {@code |P|}. The last
+   * bucket of a row holds every longer pattern too: the bound falls with {@code |P|} when the snr
+   * can be positive and otherwise rises towards 1 (see {@link #preRankBound}).
+   */
+  static double bucketBound(int key, int n) {
     int p = key % (P_CAP + 1);
-    return preRankBound(b == B_CAP ? Math.max(n, B_CAP) : b, p, n);
+    double bound = preRankBound(bucketOverlapBound(key, n), p, n);
+    return p == P_CAP ? Math.max(bound, 1.0) : bound;
   }
 
   /**
    * An upper bound of {@code _pre_potential = (evidence + confidence) · snr + 1/nb} for a match
-   * with {@code m ≤ b} matched symbols, {@code |P| ≥ p} and {@code |S| = n}: {@code evidence =
-   * m/|P| ≤ b/p}; {@code confidence ≤ 1} (the present covers every matched symbol); {@code snr =
-   * (3m − n)/(m + n)} (outside fuzzy mode {@code e = n − m}) grows with {@code m}; {@code 1/nb ≤ 1}.
-   * When {@code snr(m) < 0} the product is negative and the value below 1; otherwise {@code snr(b)
-   * ≥ snr(m) ≥ 0} and both factors are non-negative and non-decreasing in {@code m}.
+   * with {@code 1 ≤ m ≤ b} matched symbols, {@code |P| = p} and {@code |S| = n}, from {@code 1/nb ≤
+   * 1} and a bound of the product. Outside fuzzy mode {@code e = n − m}, so {@code snr(m) = (3m −
+   * n)/(m + n)}, which grows with {@code m}.
+   *
+   * <ul>
+   *   <li>{@code 3b > n}: {@code evidence = m/p ≤ b/p}, {@code confidence ≤ 1} (the present
+   *       covers every matched symbol); where {@code snr(m) ≥ 0} both factors are non-negative and
+   *       non-decreasing in {@code m}, elsewhere the product is negative.
+   *   <li>{@code 3b ≤ n}: no {@code snr} is positive, and {@code confidence = m/|present| ≥ m/p}
+   *       (the present is part of the pattern), so the product is at most {@code 2m·snr(m)/p};
+   *       {@code m·snr(m) = 3m − 4n + 4n²/(m + n)} is convex, its largest value on {@code [1, b]}
+   *       is at an end.
+   * </ul>
    */
   static double preRankBound(int b, int p, int n) {
-    double snr = (3.0 * b - n) / (b + n);
-    if (!(snr > 0.0)) {
-      return 1.0;
+    if (3 * b > n) {
+      return ((double) b / p + 1.0) * snr(b, n) + 1.0;
     }
-    return ((double) b / p + 1.0) * snr + 1.0;
+    return 2.0 * Math.max(snr(1, n), b * snr(b, n)) / p + 1.0;
+  }
+
+  /** {@link #preRankBound} for a match of two or more blocks: {@code 1/nb ≤ 1/2}. */
+  static double multiBlockPreRankBound(int b, int p, int n) {
+    return preRankBound(b, p, n) - 0.5;
+  }
+
+  /** {@code snr} outside fuzzy mode for {@code m} matched symbols of a state of {@code n}. */
+  private static double snr(int m, int n) {
+    return (3.0 * m - n) / (m + n);
   }
 
   /** True when a match with these values comes before {@code c} in {@link #PRUNING_ORDER}. */

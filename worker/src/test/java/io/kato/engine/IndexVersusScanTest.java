@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 
 /**
  * The pruned candidate search (posting lists, length bound) gives exactly the plain scan's
@@ -103,6 +104,79 @@ class IndexVersusScanTest {
     zipfNodeCase(seed, new Processor(NodeDefaults.STANDARD, minimal), 300);
   }
 
+  /**
+   * Nodes mixing short patterns with patterns of more than 127 symbols (the last, open-ended
+   * length bucket), and long states that share few symbols with them, so no snr is positive and
+   * the longest patterns have the highest {@code _pre_potential}.
+   */
+  @Property(tries = 20)
+  void boundedSearchEqualsThePlainScanWithVeryLongPatterns(@ForAll long seed) {
+    Random random = new Random(seed);
+    Zipf zipf = new Zipf(200 + random.nextInt(300));
+    Processor node = new Processor(NodeDefaults.STANDARD);
+    SessionState loader = node.updateGenes(SessionState.empty(), Map.of("process_predictions", false));
+    int patterns = 50 + random.nextInt(250);
+    for (int p = 0; p < patterns; p++) {
+      List<List<String>> pattern = new ArrayList<>();
+      boolean veryLong = random.nextInt(3) == 0;
+      int events = veryLong ? 2 + random.nextInt(6) : 2 + random.nextInt(10);
+      for (int e = 0; e < events; e++) {
+        int size = veryLong ? 20 + random.nextInt(100) : 1 + random.nextInt(3);
+        List<String> event = new ArrayList<>(size);
+        for (int k = 0; k < size; k++) {
+          event.add(zipf.draw(random));
+        }
+        pattern.add(event);
+      }
+      for (List<String> event : pattern) {
+        loader = node.observe(loader, new Observation(event, List.of(), Map.of(), Map.of(), "obs")).state();
+      }
+      loader = node.learn(loader).state();
+    }
+    Map<String, Object> genes = new LinkedHashMap<>();
+    genes.put("process_predictions", false);
+    genes.put("recall_threshold", new double[] {0.005, 0.01, 0.02}[random.nextInt(3)]);
+    genes.put("max_predictions", (long) (1 + random.nextInt(10)));
+    SessionState query = node.updateGenes(SessionState.empty(), genes);
+    for (List<String> event : zipfEvents(random, zipf, 4 + random.nextInt(6))) {
+      List<String> mostlyUnknown = new ArrayList<>();
+      for (String symbol : event) {
+        mostlyUnknown.add(random.nextInt(10) < 7 ? "unknown" + random.nextInt(1000) : symbol);
+      }
+      query = node.observe(query, new Observation(mostlyUnknown, List.of(), Map.of(), Map.of(), "obs")).state();
+    }
+
+    assertThat(node.predictions(query)).as("genes %s, stm %s", genes, query.stm())
+        .isEqualTo(node.predictionsByPlainScan(query));
+  }
+
+  /**
+   * The last length bucket holds every pattern of {@code P_CAP} symbols or more: its bound must
+   * hold for much longer ones, whose {@code _pre_potential} approaches 1 when the snr is negative.
+   */
+  @Test
+  void theOpenEndedLengthBucketBoundsLongerPatterns() {
+    Processor node = new Processor(NodeDefaults.STANDARD);
+    SessionState loader = node.updateGenes(SessionState.empty(), Map.of("process_predictions", false));
+    List<String> longEvent = new ArrayList<>();
+    for (int k = 0; k < 200; k++) {
+      longEvent.add("x" + k);
+    }
+    for (List<String> event : List.of(longEvent, List.of("y"))) {
+      loader = node.observe(loader, new Observation(event, List.of(), Map.of(), Map.of(), "obs")).state();
+    }
+    loader = node.learn(loader).state();
+    SessionState query = node.updateGenes(SessionState.empty(),
+        Map.of("process_predictions", false, "recall_threshold", 0.001));
+    List<String> state = List.of("x7", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8");
+    query = node.observe(query, new Observation(state, List.of(), Map.of(), Map.of(), "obs")).state();
+
+    FullPrediction match = (FullPrediction) node.predictionsByPlainScan(query).predictions().get(0);
+    double preRank = (match.evidence() + match.confidence()) * match.snr() + 1.0 / (match.fragmentation() + 1);
+    assertThat(match.snr()).isNegative();
+    assertThat(preRank).isLessThanOrEqualTo(Predictor.bucketBound(Predictor.bucketKey(1, 201), state.size()));
+  }
+
   private static void zipfNodeCase(long seed) {
     zipfNodeCase(seed, new Processor(NodeDefaults.STANDARD), 1500);
   }
@@ -144,7 +218,9 @@ class IndexVersusScanTest {
 
   /**
    * The lemma behind the bounded search's early stop: every match's {@code _pre_potential}
-   * ({@code (evidence + confidence) · snr + 1/nb}) is at most {@code preRankBound(LCS, |P|, |S|)}.
+   * ({@code (evidence + confidence) · snr + 1/nb}) is at most {@code preRankBound(LCS, |P|, |S|)},
+   * and at most {@code multiBlockPreRankBound} when it has two or more blocks. Long states and
+   * short patterns (where the bound is far below 1) occur often.
    */
   @Property(tries = 60)
   void preRankBoundHoldsForEveryMatch(@ForAll long seed) {
@@ -153,14 +229,14 @@ class IndexVersusScanTest {
     Processor node = new Processor(NodeDefaults.STANDARD);
     SessionState loader = node.updateGenes(SessionState.empty(), Map.of("process_predictions", false));
     for (int p = 0; p < 60; p++) {
-      for (List<String> event : zipfEvents(random, zipf, 1 + random.nextInt(10))) {
+      for (List<String> event : zipfEvents(random, zipf, 1 + random.nextInt(random.nextBoolean() ? 3 : 10))) {
         loader = node.observe(loader, new Observation(event, List.of(), Map.of(), Map.of(), "obs")).state();
       }
       loader = node.learn(loader).state();
     }
     SessionState query = node.updateGenes(SessionState.empty(),
         Map.of("process_predictions", false, "recall_threshold", 0.01, "max_predictions", 1000L));
-    for (List<String> event : zipfEvents(random, zipf, 1 + random.nextInt(5))) {
+    for (List<String> event : zipfEvents(random, zipf, 1 + random.nextInt(random.nextBoolean() ? 5 : 12))) {
       query = node.observe(query, new Observation(event, List.of(), Map.of(), Map.of(), "obs")).state();
     }
     List<String> state = Predictor.flatten(query.stm());
@@ -175,6 +251,10 @@ class IndexVersusScanTest {
       double preRank = (full.evidence() + full.confidence()) * full.snr() + g;
       assertThat(preRank).as("pattern %s, state %s", pattern, state)
           .isLessThanOrEqualTo(Predictor.preRankBound(lcs, pattern.size(), state.size()) + 1e-12);
+      if (full.fragmentation() >= 1.0) {
+        assertThat(preRank).as("pattern %s, state %s", pattern, state)
+            .isLessThanOrEqualTo(Predictor.multiBlockPreRankBound(lcs, pattern.size(), state.size()) + 1e-12);
+      }
     }
   }
 

@@ -56,6 +56,13 @@ class MatchingTest {
       assertThat(summary.blockCount).as("variant %d", variant).isEqualTo(blocks.size());
       assertThat(summary.matched).as("variant %d", variant).isEqualTo(matched);
       if (!blocks.isEmpty()) {
+        // summarise starts with the longest block, the first one of that length
+        int longest = blocks.stream().mapToInt(Matching.Block::k).max().getAsInt();
+        Matching.Block firstLongest = blocks.stream().filter(b -> b.k() == longest).findFirst().get();
+        summary.findLongestBlock(p, 0, p.length, masks, variant == 2 ? lcs : Integer.MAX_VALUE);
+        assertThat(new int[] {summary.longestI, summary.longestJ, summary.longestK}).as("variant %d", variant)
+            .containsExactly(firstLongest.i(), firstLongest.j(), firstLongest.k());
+        summary.summariseRest(p, 0, p.length, masks, variant == 2 ? lcs : Integer.MAX_VALUE);
         Matching.Block first = blocks.get(0);
         Matching.Block last = blocks.get(blocks.size() - 1);
         assertThat(new int[] {summary.firstI, summary.firstJ, summary.lastEnd}).as("variant %d", variant)
