@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kato.common.json.JsonValues;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -318,9 +319,21 @@ public final class LoadGenerator implements Callable<Integer> {
       return chain;
     }
 
+    /**
+     * Calls until {@code end}, one request at a time. Each call starts from the previous one's
+     * callback and the loop completes one promise: a chain of futures, one per call, completed
+     * the whole chain recursively at the end and overflowed the stack of a fast single client.
+     */
     Future<Void> loop(long warmupEnd, long end) {
+      Promise<Void> finished = Promise.promise();
+      step(warmupEnd, end, finished);
+      return finished.future();
+    }
+
+    private void step(long warmupEnd, long end, Promise<Void> finished) {
       if (System.nanoTime() >= end) {
-        return Future.succeededFuture();
+        finished.complete();
+        return;
       }
       String op = ops.get(random.nextInt(ops.size()));
       Future<Void> prepare = Future.succeededFuture();
@@ -328,26 +341,26 @@ public final class LoadGenerator implements Callable<Integer> {
         observedSinceClear = 0;
         prepare = send(HttpMethod.POST, "/sessions/" + session + "/clear-stm", null).mapEmpty();
       }
-      return prepare.compose(v -> {
-        long start = System.nanoTime();
-        Future<Integer> call = op.equals("observe")
+      long[] start = {0};
+      prepare.compose(v -> {
+        start[0] = System.nanoTime();
+        return op.equals("observe")
             ? send(HttpMethod.POST, "/sessions/" + session + "/observe", NODES.objectNode().set("strings",
                 event(random)))
             : send(HttpMethod.GET, "/sessions/" + session + "/predictions", null);
-        return call.transform(done -> {
-          long nanos = System.nanoTime() - start;
-          if (op.equals("observe")) {
-            observedSinceClear++;
+      }).onComplete(done -> {
+        long nanos = System.nanoTime() - start[0];
+        if (op.equals("observe")) {
+          observedSinceClear++;
+        }
+        if (start[0] >= warmupEnd) {
+          if (done.succeeded() && done.result() == 200) {
+            latencies.get(op).add(nanos);
+          } else {
+            errors.merge(op, 1L, Long::sum);
           }
-          if (start >= warmupEnd) {
-            if (done.succeeded() && done.result() == 200) {
-              latencies.get(op).add(nanos);
-            } else {
-              errors.merge(op, 1L, Long::sum);
-            }
-          }
-          return loop(warmupEnd, end);
-        });
+        }
+        step(warmupEnd, end, finished);
       });
     }
   }
