@@ -27,8 +27,12 @@ public final class FlushCoalescing {
   public static void install(HttpConnection connection) {
     if (connection instanceof ConnectionBase base) {
       ChannelPipeline pipeline = base.channel().pipeline();
-      if (pipeline.get(HANDLER_NAME) == null) {
-        pipeline.addFirst(HANDLER_NAME, new FlushConsolidationHandler(MAX_DEFERRED_FLUSHES, true));
+      // requests on several event loops may install it at once; Netty's pipeline guards its own
+      // changes with its monitor, so holding it makes the check and the add one step
+      synchronized (pipeline) {
+        if (pipeline.get(HANDLER_NAME) == null) {
+          pipeline.addFirst(HANDLER_NAME, new FlushConsolidationHandler(MAX_DEFERRED_FLUSHES, true));
+        }
       }
     }
   }

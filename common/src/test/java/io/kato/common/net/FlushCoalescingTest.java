@@ -87,4 +87,39 @@ class FlushCoalescingTest {
       assertThat(body).isEqualTo("pong");
     }
   }
+
+  @Test
+  void installingFromManyThreadsAtOnceAddsOneHandler() throws Exception {
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        .requestHandler(request -> request.response().end("ok"));
+    int port = server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+    HttpConnection connection = client.request(HttpMethod.GET, port, "127.0.0.1", "/")
+        .map(request -> request.connection()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(8);
+    List<Thread> threads = new ArrayList<>();
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    for (int t = 0; t < 8; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+          FlushCoalescing.install(connection);
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread thread : threads) {
+      thread.join(10_000);
+    }
+
+    assertThat(failures).isEmpty();
+    assertThat(FlushCoalescing.installed(connection)).isTrue();
+    assertThat(((io.vertx.core.net.impl.ConnectionBase) connection).channel().pipeline().names())
+        .filteredOn(name -> name.startsWith("kato-flush-coalescing")).hasSize(1);
+  }
 }
