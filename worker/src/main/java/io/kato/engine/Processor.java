@@ -35,6 +35,11 @@ public final class Processor {
   private final NodeDefaults defaults;
   private final KnowledgeBase kb;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  /**
+   * Searches done for this knowledge base as it is (see {@link PredictionMemo}); every change of
+   * the knowledge base, made under the write lock, empties it. 8,192 predictions are a few MB.
+   */
+  private final PredictionMemo memo = new PredictionMemo(8192);
 
   public Processor(NodeDefaults defaults, KnowledgeBase kb) {
     this.defaults = Objects.requireNonNull(defaults, "defaults");
@@ -101,6 +106,7 @@ public final class Processor {
     if (percept != null) {
       vectorSymbols = vectorSymbols(percept);
       kb.addDeferredVector(percept);
+      memo.clear();
     }
     List<String> stringSymbols = new ArrayList<>(observation.strings());
     if (defaults.sortSymbols()) {
@@ -117,7 +123,7 @@ public final class Processor {
     if (observation.appendsEvent()) {
       stm = JsonValues.append(stm, symbols);
       if (Genes.processPredictions(config, defaults)) {
-        predictions = Predictor.predict(kb, stm, observePassParams()).predictions();
+        predictions = memoized(stm, observePassParams()).predictions();
       }
       long maxPatternLength = Genes.maxPatternLength(config, defaults);
       int n = stm.size();
@@ -130,6 +136,7 @@ public final class Processor {
         } else {
           stm = List.of();
         }
+        // learning empties the memo: this observe's own search stays valid only until here
         String name = learnStm(learned, List.of(), List.of(), Genes.persistence(config, defaults));
         autoLearned = name.isEmpty() ? null : name;
       }
@@ -266,6 +273,7 @@ public final class Processor {
   /** Learn of §4.1/§4.4/§4.5; returns {@code PTRN|…} or {@code ""}. Caller holds the write lock. */
   private String learnStm(List<List<String>> stm, List<Map<String, Double>> emotives,
       List<Map<String, Object>> metadataAccumulator, int persistence) {
+    memo.clear();
     kb.indexDeferredVectors();
     int symbolCount = 0;
     for (List<String> event : stm) {
@@ -347,10 +355,26 @@ public final class Processor {
         Genes.filterSettings(config));
     lock.readLock().lock();
     try {
-      return Predictor.predict(kb, session.stm(), params, pruneCandidates);
+      // the plain scan stays a real scan: it is what the pruned search is checked against
+      return pruneCandidates ? memoized(session.stm(), params) : Predictor.predict(kb, session.stm(), params, false);
     } finally {
       lock.readLock().unlock();
     }
+  }
+
+  /** The search's result from the memo, or searched and remembered. Caller holds a lock. */
+  private PredictionResult memoized(List<List<String>> stm, Predictor.Params params) {
+    PredictionResult result = memo.get(stm, params);
+    if (result == null) {
+      result = Predictor.predict(kb, stm, params);
+      memo.put(stm, params, result);
+    }
+    return result;
+  }
+
+  /** Searches answered from the memo since this processor was made. */
+  public long memoizedPredictions() {
+    return memo.hits();
   }
 
   // ---- clears ---------------------------------------------------------------------------------
@@ -364,6 +388,7 @@ public final class Processor {
   public SessionState clearAll(SessionState session) {
     lock.writeLock().lock();
     try {
+      memo.clear();
       kb.clear();
     } finally {
       lock.writeLock().unlock();
@@ -479,6 +504,7 @@ public final class Processor {
     long start = System.nanoTime();
     lock.writeLock().lock();
     try {
+      memo.clear(); // the stored metrics are part of every prediction
       int symbolTableSize = kb.symbolCount();
       long uniquePatterns = kb.totalUniquePatterns();
       double lnSymbols = Math.log(symbolTableSize);

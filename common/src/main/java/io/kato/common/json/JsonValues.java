@@ -1,7 +1,10 @@
 package io.kato.common.json;
 
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,6 +30,20 @@ public final class JsonValues {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /**
+   * Writes API response bodies, whoever renders them (the gateway, or a worker rendering
+   * predictions for the gateway to pass on): non-ASCII raw (API.md 1.2), including characters
+   * outside the BMP, which Jackson's UTF-8 generator would otherwise write as two escaped
+   * surrogates; doubles in the shortest round-trip form (Schubfach, as Python's repr).
+   */
+  private static final ObjectWriter RESPONSE_WRITER = MAPPER.writer()
+      .with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+      .with(StreamWriteFeature.USE_FAST_DOUBLE_WRITER.mappedFeature());
+
+  /** The writer of every API response body (see {@link #RESPONSE_WRITER}). */
+  public static ObjectWriter responseWriter() {
+    return RESPONSE_WRITER;
+  }
 
   /** The shared mapper: floats as doubles (never BigDecimal), integers as int/long/BigInteger. */
   public static ObjectMapper mapper() {

@@ -130,12 +130,19 @@ public final class ProtoJson {
 
   /** §2.3.5 PredictionsResponse; {@code processorId} null on session routes. */
   public static ObjectNode predictions(PredictionsResponse r, String processorId) {
+    return predictionsBody(predictionList(r.getPredictionsList()), futurePotentials(r.getFuturePotentialsList()),
+        r.getSessionId(), r.getCount(), processorId);
+  }
+
+  /** §2.3.5 PredictionsResponse around arrays already mapped (or rendered raw by a worker). */
+  public static ObjectNode predictionsBody(JsonNode predictions, JsonNode futurePotentials, String sessionId,
+      long count, String processorId) {
     ObjectNode o = NODES.objectNode();
-    o.set("predictions", predictionList(r.getPredictionsList()));
-    o.set("future_potentials", futurePotentials(r.getFuturePotentialsList()));
-    o.put("session_id", r.getSessionId());
+    o.set("predictions", predictions);
+    o.set("future_potentials", futurePotentials);
+    o.put("session_id", sessionId);
     o.set("processor_id", processorId == null ? NODES.nullNode() : NODES.textNode(processorId));
-    o.put("count", r.getCount());
+    o.put("count", count);
     o.putNull("time");
     o.putNull("unique_id");
     return o;

@@ -73,6 +73,10 @@ public final class LoadGenerator implements Callable<Integer> {
       + "Reusing a prefix adds the preload to the patterns already there")
   String nodePrefix;
 
+  @Option(names = "--skip-preload", description = "measure the knowledge bases as they are (nodes loaded by an "
+      + "earlier run with the same --node-prefix); --patterns then only labels the results")
+  boolean skipPreload;
+
   @Option(names = "--out", defaultValue = "bench-results.json")
   Path out;
 
@@ -120,7 +124,9 @@ public final class LoadGenerator implements Callable<Integer> {
       List<Integer> sizes = new ArrayList<>(patternSizes);
       sizes.sort(Integer::compare);
       for (int size : sizes) {
-        preload(loaders, loaded, size);
+        if (!skipPreload) {
+          preload(loaders, loaded, size);
+        }
         loaded = size;
         ObjectNode run = measure(weights, size);
         runs.add(run);

@@ -1,8 +1,6 @@
 package io.kato.gateway.http;
 
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kato.common.ErrorCode;
@@ -44,12 +42,6 @@ public final class HttpSupport {
   static final String TRACE_ID = "kato.traceId";
   static final String SESSION = "kato.session";
 
-  /**
-   * Non-ASCII written raw (API.md 1.2), including characters outside the BMP: Jackson's UTF-8
-   * generator writes those as two escaped surrogates unless asked to combine them.
-   */
-  private static final ObjectWriter WRITER = JsonValues.mapper().writer()
-      .with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
   private static final Pattern PATH_PARAM = Pattern.compile(":[A-Za-z0-9_]+");
 
   private final GatewayOptions options;
@@ -79,7 +71,7 @@ public final class HttpSupport {
 
   /** A JSON body as UTF-8 bytes, non-ASCII raw. */
   public static byte[] jsonBytes(JsonNode body) throws java.io.IOException {
-    return WRITER.writeValueAsBytes(body);
+    return JsonValues.responseWriter().writeValueAsBytes(body);
   }
 
   /**

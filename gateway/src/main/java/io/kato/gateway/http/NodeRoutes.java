@@ -95,7 +95,7 @@ public final class NodeRoutes {
 
   private void predictions(RoutingContext ctx) {
     metrics.predicted();
-    implicit(ctx, false, (s, t, c) -> t.predictions(s, c).map(o -> o.put("processor_id", s.nodeId())));
+    implicit(ctx, false, (s, t, c) -> t.predictionsForReply(s, c).map(o -> o.put("processor_id", s.nodeId())));
   }
 
   private static ObjectNode withProcessor(ObjectNode body, SessionRef session) {

@@ -239,7 +239,7 @@ public final class SessionRoutes {
     SessionLocation location = ctx.get(HttpSupport.SESSION);
     SessionRef ref = new SessionRef(location.sessionId(), location.nodeId());
     metrics.sessionOperation();
-    Future<JsonNode> body = http.onNode(ctx, ref.nodeId(), (t, c) -> t.predictions(ref, c))
+    Future<JsonNode> body = http.onNode(ctx, ref.nodeId(), (t, c) -> t.predictionsForReply(ref, c))
         .map(o -> asList ? o.get("predictions") : o);
     http.reply(ctx, body, false);
   }

@@ -109,7 +109,7 @@ final class SessionSocket {
         case "get_predictions":
           replyType = "predictions";
           metrics.predicted();
-          data = call(session, traceId, (t, c) -> t.predictions(session, c))
+          data = call(session, traceId, (t, c) -> t.predictionsForReply(session, c))
               .map(o -> o.put("processor_id", session.nodeId()));
           break;
         case "learn":

@@ -8,6 +8,7 @@ import com.google.rpc.ErrorInfo;
 import io.kato.common.ErrorCode;
 import io.kato.common.json.JsonValues;
 import io.kato.common.json.ProtoJson;
+import io.kato.common.json.RawUtf8Json;
 import io.kato.common.net.FlushCoalescing;
 import io.kato.proto.v1.CreateSessionRequest;
 import io.kato.proto.v1.ExtendSessionRequest;
@@ -164,6 +165,14 @@ public final class GrpcTransport implements WorkerTransport {
   public Future<ObjectNode> predictions(SessionRef session, CallContext call) {
     return unary(ProcessorGrpcClient.GetPredictions, request(session, call), call)
         .map(r -> ProtoJson.predictions(r, null));
+  }
+
+  /** The worker renders the arrays; they are passed on as raw JSON, never parsed here. */
+  @Override
+  public Future<ObjectNode> predictionsForReply(SessionRef session, CallContext call) {
+    return unary(ProcessorGrpcClient.GetPredictionsJson, request(session, call), call)
+        .map(r -> ProtoJson.predictionsBody(RawUtf8Json.node(r.getPredictionsJson().toByteArray()),
+            RawUtf8Json.node(r.getFuturePotentialsJson().toByteArray()), r.getSessionId(), r.getCount(), null));
   }
 
   @Override

@@ -50,6 +50,15 @@ public interface WorkerTransport {
   /** §2.3.5 with {@code processor_id} null. */
   Future<ObjectNode> predictions(SessionRef session, CallContext call);
 
+  /**
+   * The body of {@link #predictions}, for writing out only: a transport may carry the
+   * {@code predictions} and {@code future_potentials} arrays as raw JSON values rendered by the
+   * worker, which serialise as they came but cannot be read as trees. Fields may still be put.
+   */
+  default Future<ObjectNode> predictionsForReply(SessionRef session, CallContext call) {
+    return predictions(session, call);
+  }
+
   /** §2.3.6 */
   Future<ObjectNode> clearStm(SessionRef session, CallContext call);
 

@@ -2,6 +2,7 @@ package io.kato.worker.grpc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.google.protobuf.Any;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import io.kato.common.NodeIds;
@@ -10,13 +11,9 @@ import io.kato.common.json.JsonValues;
 import io.kato.common.json.ObservationParser;
 import io.kato.common.json.ParsedObservation;
 import io.kato.common.json.ValidationIssue;
+import io.kato.common.metrics.TimerFamily;
 import io.kato.common.proto.ProtoValues;
 import io.kato.engine.Processor;
-import io.kato.worker.host.CallMeta;
-import io.kato.worker.host.Failures;
-import io.kato.worker.host.ProcessorHost;
-import io.kato.worker.host.WorkerIdentity;
-import io.kato.worker.storage.SessionRecord;
 import io.kato.proto.v1.ClearResponse;
 import io.kato.proto.v1.CognitionData;
 import io.kato.proto.v1.CognitionDataResponse;
@@ -30,6 +27,7 @@ import io.kato.proto.v1.GetPatternRequest;
 import io.kato.proto.v1.GetPatternResponse;
 import io.kato.proto.v1.LearnResponse;
 import io.kato.proto.v1.LoadedNode;
+import io.kato.proto.v1.NodeOwnership;
 import io.kato.proto.v1.NodeRequest;
 import io.kato.proto.v1.NodeStatus;
 import io.kato.proto.v1.Observation;
@@ -38,8 +36,8 @@ import io.kato.proto.v1.ObserveResponse;
 import io.kato.proto.v1.ObserveSequenceRequest;
 import io.kato.proto.v1.ObserveSequenceResponse;
 import io.kato.proto.v1.PerceptDataResponse;
-import io.kato.proto.v1.NodeOwnership;
 import io.kato.proto.v1.PingResponse;
+import io.kato.proto.v1.PredictionsJsonResponse;
 import io.kato.proto.v1.PredictionsResponse;
 import io.kato.proto.v1.ProcessorGrpcService;
 import io.kato.proto.v1.ProcessorProto;
@@ -58,7 +56,12 @@ import io.kato.proto.v1.UpdateSessionConfigRequest;
 import io.kato.proto.v1.Vector;
 import io.kato.proto.v1.WorkerStats;
 import io.kato.proto.v1.WorkerStatsRequest;
-import io.kato.common.metrics.TimerFamily;
+import io.kato.worker.host.CallMeta;
+import io.kato.worker.host.Failures;
+import io.kato.worker.host.ProcessorHost;
+import io.kato.worker.host.WorkerIdentity;
+import io.kato.worker.json.PredictionJson;
+import io.kato.worker.storage.SessionRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -138,6 +141,12 @@ public final class ProcessorGrpcEndpoint implements Service {
         .thenApply(result -> PredictionsResponse.newBuilder()
             .addAllPredictions(EngineProto.predictions(result.predictions()))
             .addAllFuturePotentials(EngineProto.futurePotentials(result.futurePotentials()))
+            .setSessionId(sid).setCount(result.predictions().size()).build())));
+    unary(server, ProcessorGrpcService.GetPredictionsJson, r -> onSession(r, sid -> host.predictions(sid, meta(r))
+        .thenApply(result -> PredictionsJsonResponse.newBuilder()
+            .setPredictionsJson(UnsafeByteOperations.unsafeWrap(PredictionJson.predictions(result.predictions())))
+            .setFuturePotentialsJson(UnsafeByteOperations.unsafeWrap(
+                PredictionJson.futurePotentials(result.futurePotentials())))
             .setSessionId(sid).setCount(result.predictions().size()).build())));
     unary(server, ProcessorGrpcService.ClearStm, r -> onSession(r, sid -> host.clearStm(sid, meta(r)))
         .thenApply(record -> ClearResponse.newBuilder().setStatus("cleared").setSessionId(record.sessionId()).build()));

@@ -29,7 +29,7 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /** Round trips of {@link StoredValues}: every value comes back bit-identical, in order. */
-class StoredValuesTest {
+public class StoredValuesTest {
 
   // ---- properties -----------------------------------------------------------------------------
 
@@ -195,7 +195,7 @@ class StoredValuesTest {
     return Combinators.combine(strings(), strings(), doubles()).as(Anomaly::new).list().ofMaxSize(2);
   }
 
-  static Arbitrary<Prediction> predictions() {
+  public static Arbitrary<Prediction> predictions() {
     Arbitrary<Prediction> full = Combinators.combine(strings(), Arbitraries.integers(), doubleMaps(),
             stringLists(), events().list().ofSize(6), anomalies(), doubles().list().ofSize(23),
             nullableDoubles().list().ofSize(5))
