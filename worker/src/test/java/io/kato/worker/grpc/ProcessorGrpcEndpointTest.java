@@ -12,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.kato.common.NodeIds;
 import io.kato.common.json.JsonValues;
+import io.kato.common.json.ProtoJson;
 import io.kato.common.proto.ProtoValues;
 import io.kato.proto.v1.CreateSessionRequest;
 import io.kato.proto.v1.Emotive;
@@ -24,6 +25,8 @@ import io.kato.proto.v1.ObserveRequest;
 import io.kato.proto.v1.ObserveResponse;
 import io.kato.proto.v1.ObserveSequenceRequest;
 import io.kato.proto.v1.PingResponse;
+import io.kato.proto.v1.PredictionsJsonResponse;
+import io.kato.proto.v1.PredictionsResponse;
 import io.kato.proto.v1.ProcessorGrpc;
 import io.kato.proto.v1.SessionLookup;
 import io.kato.proto.v1.SessionRequest;
@@ -41,6 +44,7 @@ import io.kato.worker.host.HostOptions;
 import io.kato.worker.host.ProcessorHost;
 import io.kato.worker.host.WorkerIdentity;
 import io.kato.worker.storage.MemoryNodeStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,9 +54,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -225,6 +229,36 @@ class ProcessorGrpcEndpointTest {
     String explicit = session("other", 0);
     assertThat(stub().getStm(SessionRequest.newBuilder().setSessionId(explicit).setNodeId("imp").build())
         .getSessionId()).isEqualTo(explicit);
+  }
+
+  // ---- GetPredictionsJson ---------------------------------------------------------------------
+
+  @Test
+  void predictionsAsJsonAreTheTypedPredictionsMappedToJson() throws Exception {
+    String learner = session("pj", 0);
+    for (String[] pattern : new String[][] {{"a", "b", "c"}, {"a", "x", "é\uD83D\uDE00"}, {"b", "c", "d"}}) {
+      for (String symbol : pattern) {
+        observe(learner, "pj", strings(symbol, "z"));
+      }
+      stub().learn(bySession(learner));
+    }
+    String reader = session("pj", 0);
+    observe(reader, "pj", strings("a"));
+    observe(reader, "pj", strings("b", "z"));
+
+    PredictionsResponse typed = stub().getPredictions(bySession(reader));
+    PredictionsJsonResponse json = stub().getPredictionsJson(bySession(reader));
+
+    assertThat(typed.getPredictionsCount()).isEqualTo(3);
+    assertThat(json.getCount()).isEqualTo(typed.getCount());
+    assertThat(json.getSessionId()).isEqualTo(reader);
+    assertThat(json.getPredictionsJson().toStringUtf8()).isEqualTo(new String(JsonValues.responseWriter()
+        .writeValueAsBytes(ProtoJson.predictionList(typed.getPredictionsList())), StandardCharsets.UTF_8));
+    assertThat(json.getFuturePotentialsJson().toStringUtf8()).isEqualTo(new String(JsonValues.responseWriter()
+        .writeValueAsBytes(ProtoJson.futurePotentials(typed.getFuturePotentialsList())), StandardCharsets.UTF_8));
+    assertThat(catchThrowableOfType(StatusRuntimeException.class,
+        () -> stub().getPredictionsJson(bySession("session-missing"))).getStatus().getCode())
+        .isEqualTo(Status.Code.NOT_FOUND);
   }
 
   // ---- symbols --------------------------------------------------------------------------------
