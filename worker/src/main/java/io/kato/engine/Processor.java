@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
-import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -34,7 +34,7 @@ public final class Processor {
 
   private final NodeDefaults defaults;
   private final KnowledgeBase kb;
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   /**
    * Searches done for this knowledge base as it is (see {@link PredictionMemo}); every change of
    * the knowledge base, made under the write lock, empties it. 8,192 predictions are a few MB.
@@ -90,13 +90,32 @@ public final class Processor {
    *     node's dimension (D-4); nothing changes then
    */
   public ObserveResult observe(SessionState session, Observation observation) {
-    lock.writeLock().lock();
+    // Most observes only read the knowledge base (their prediction pass); those take the read
+    // lock, so the node's prediction reads are not held up by a search under the write lock.
+    Lock held = changesKnowledgeBase(session, observation) ? lock.writeLock() : lock.readLock();
+    held.lock();
     try {
       ObserveResult result = observeUnlocked(session, observation);
       return new ObserveResult(result.state().capped(), result.autoLearnedPattern(), result.symbols());
     } finally {
-      lock.writeLock().unlock();
+      held.unlock();
     }
+  }
+
+  /** Guards {@link #changesKnowledgeBase}: a change under the read lock would race with searches. */
+  private void requireWriteLock() {
+    if (!lock.isWriteLockedByCurrentThread()) {
+      throw new IllegalStateException("the knowledge base changes only under the write lock");
+    }
+  }
+
+  /** Whether the observe adds a vector or auto-learns (the only ways it changes the knowledge base). */
+  private boolean changesKnowledgeBase(SessionState session, Observation observation) {
+    if (!observation.vectors().isEmpty()) {
+      return true;
+    }
+    long maxPatternLength = Genes.maxPatternLength(session.config(), defaults);
+    return observation.appendsEvent() && maxPatternLength > 0 && session.stm().size() + 1 >= maxPatternLength;
   }
 
   private ObserveResult observeUnlocked(SessionState session, Observation observation) {
@@ -105,6 +124,7 @@ public final class Processor {
     List<String> vectorSymbols = List.of();
     if (percept != null) {
       vectorSymbols = vectorSymbols(percept);
+      requireWriteLock();
       kb.addDeferredVector(percept);
       memo.clear();
     }
@@ -273,6 +293,7 @@ public final class Processor {
   /** Learn of §4.1/§4.4/§4.5; returns {@code PTRN|…} or {@code ""}. Caller holds the write lock. */
   private String learnStm(List<List<String>> stm, List<Map<String, Double>> emotives,
       List<Map<String, Object>> metadataAccumulator, int persistence) {
+    requireWriteLock();
     memo.clear();
     kb.indexDeferredVectors();
     int symbolCount = 0;
