@@ -104,10 +104,10 @@ public final class LoadGenerator implements Callable<Integer> {
     if (nodePrefix == null) {
       nodePrefix = "bench-" + Long.toString(System.currentTimeMillis(), 36);
     }
+    Map<String, Integer> weights = parseMix(mix);
     Vertx vertx = Vertx.vertx();
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost(host)
         .setDefaultPort(port), new PoolOptions().setHttp1MaxSize(Math.max(clients, 16)));
-    Map<String, Integer> weights = parseMix(mix);
     ObjectNode report = NODES.objectNode();
     report.put("url", url).put("clients", clients).put("seconds", seconds).put("nodes", nodes).put("mix", mix);
     ArrayNode runs = report.putArray("runs");
@@ -124,11 +124,10 @@ public final class LoadGenerator implements Callable<Integer> {
       List<Integer> sizes = new ArrayList<>(patternSizes);
       sizes.sort(Integer::compare);
       for (int size : sizes) {
-        if (!skipPreload) {
-          preload(loaders, loaded, size);
-        }
+        long learned = skipPreload ? 0 : preload(loaders, loaded, size);
         loaded = size;
         ObjectNode run = measure(weights, size);
+        run.put("patterns_preloaded", learned);
         runs.add(run);
       }
       Files.writeString(out, JsonValues.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
@@ -155,10 +154,11 @@ public final class LoadGenerator implements Callable<Integer> {
 
   // ---- preload --------------------------------------------------------------------------------
 
-  private void preload(List<String> sessions, int from, int to) throws Exception {
+  /** Learns patterns {@code from..to} on every node; returns how many were learned (all, or it throws). */
+  private long preload(List<String> sessions, int from, int to) throws Exception {
     long total = (long) (to - from) * sessions.size();
     if (total <= 0) {
-      return;
+      return 0;
     }
     AtomicLong done = new AtomicLong();
     SplittableRandom random = new SplittableRandom(seed + from);
@@ -181,6 +181,7 @@ public final class LoadGenerator implements Callable<Integer> {
         throw new IllegalStateException("preload failed", lane.cause());
       }
     }
+    return done.get();
   }
 
   private Future<Void> preloadLane(List<String> sessions, int from, int to, AtomicLong next, AtomicLong done,
@@ -198,7 +199,10 @@ public final class LoadGenerator implements Callable<Integer> {
       observations.addObject().set("strings", event(random));
     }
     body.put("learn_at_end", true);
-    return send(HttpMethod.POST, "/sessions/" + session + "/observe-sequence", body).compose(r -> {
+    return send(HttpMethod.POST, "/sessions/" + session + "/observe-sequence", body).compose(status -> {
+      if (status != 200) {
+        return Future.failedFuture(new IllegalStateException("preload: observe-sequence answered " + status));
+      }
       done.incrementAndGet();
       return preloadLane(sessions, from, to, next, done, random);
     });
