@@ -58,6 +58,11 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--store", defaultValue = "${env:KATO_STORE:-rocksdb}", description = "rocksdb | postgres | memory")
   String store;
 
+  @Option(names = "--durability", defaultValue = "${env:KATO_DURABILITY:-fsync}",
+      description = "rocksdb: fsync = the WAL is synced before each answer (survives a machine crash); "
+          + "process = written, synced by the OS later (survives a crash or kill of the worker, not of the machine)")
+  String durability;
+
   @Option(names = "--pg-url", defaultValue = "${env:KATO_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}", description = "PostgreSQL JDBC URL")
   String pgUrl;
 
@@ -105,7 +110,7 @@ public final class WorkerCommand implements Callable<Integer> {
       case MEMORY:
         return NodeStoreOptions.memory();
       case ROCKSDB:
-        return NodeStoreOptions.rocksDb(dataDir);
+        return NodeStoreOptions.rocksDb(dataDir, NodeStoreOptions.Durability.parse(durability));
       default:
         return NodeStoreOptions.postgres(PostgresStoreOptions.of(pgUrl, pgUser, pgPassword.isEmpty() ? null : pgPassword)
             .withSchema(pgSchema));

@@ -291,6 +291,13 @@ class WorkerProcessIT {
     crashAndRecover("--store", "rocksdb", "--data-dir", dir.toString());
   }
 
+  /** Without a sync per commit the WAL is still written before the answer: a kill loses nothing. */
+  @Test
+  void acknowledgedLearnsAndObservationsSurviveSigkillOnRocksDbWithProcessDurability(@TempDir Path dir)
+      throws Exception {
+    crashAndRecover("--store", "rocksdb", "--data-dir", dir.toString(), "--durability", "process");
+  }
+
   @Test
   void acknowledgedLearnsAndObservationsSurviveSigkillOnPostgres() throws Exception {
     String schema = PostgresTestDatabase.newSchema();

@@ -14,7 +14,7 @@ public final class NodeStoreFactory {
       case MEMORY:
         return new MemoryNodeStore();
       case ROCKSDB:
-        return RocksDbNodeStore.open(options.dataDir());
+        return RocksDbNodeStore.open(options.dataDir(), options.durability());
       case POSTGRES:
         return PostgresNodeStore.open(options.postgres());
       default:

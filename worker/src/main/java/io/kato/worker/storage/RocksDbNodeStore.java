@@ -60,9 +60,12 @@ import org.rocksdb.WriteOptions;
  *
  * <h2>Commit</h2>
  *
- * One {@link WriteBatch} per commit, written with {@code sync=true}: the WAL is fsynced before
- * {@link #commit} returns, so an acknowledged operation survives a process or machine crash;
- * RocksDB groups concurrent writers (other nodes' lanes) into one WAL write and fsync. The
+ * One {@link WriteBatch} per commit. With durability {@code FSYNC} (the default) it is written
+ * with {@code sync=true}: the WAL is fsynced before {@link #commit} returns, so an acknowledged
+ * operation survives a process or machine crash; RocksDB groups concurrent writers (other nodes'
+ * lanes) into one WAL write and fsync. With {@code PROCESS} the WAL record is written to the OS
+ * before the call returns but not synced: it survives a crash or kill of the worker, not of the
+ * machine. The
  * common observe costs two puts (the session and its index entry) plus one put when it deferred
  * a vector (only the new tail of the deferred list is written, see {@link CommittedNode}). A
  * clear-all is a range delete per node prefix inside the same batch; the batch's later puts
@@ -81,12 +84,12 @@ public final class RocksDbNodeStore implements NodeStore {
   private final Options options;
   private final LRUCache blockCache;
   private final BloomFilter bloomFilter;
-  private final WriteOptions syncWrites;
+  private final WriteOptions commitWrites;
   private final RocksDB db;
   private final Map<String, CommittedNode> committed = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private RocksDbNodeStore(Path directory) {
+  private RocksDbNodeStore(Path directory, NodeStoreOptions.Durability durability) {
     this.directory = directory;
     this.blockCache = new LRUCache(64L << 20);
     this.bloomFilter = new BloomFilter(10, false);
@@ -98,7 +101,7 @@ public final class RocksDbNodeStore implements NodeStore {
         .setKeepLogFileNum(3)
         .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
         .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloomFilter));
-    this.syncWrites = new WriteOptions().setSync(true);
+    this.commitWrites = new WriteOptions().setSync(durability == NodeStoreOptions.Durability.FSYNC);
     try {
       this.db = RocksDB.open(options, directory.toString());
     } catch (RocksDBException e) {
@@ -109,13 +112,22 @@ public final class RocksDbNodeStore implements NodeStore {
 
   /** Opens (creating when missing) the store of a worker data directory. */
   public static RocksDbNodeStore open(Path dataDir) {
+    return open(dataDir, NodeStoreOptions.Durability.FSYNC);
+  }
+
+  /**
+   * Opens the store with the given durability: {@code FSYNC} syncs the WAL in every commit,
+   * {@code PROCESS} only writes it (RocksDB hands each commit's WAL record to the OS before the
+   * write returns, so it outlives the process).
+   */
+  public static RocksDbNodeStore open(Path dataDir, NodeStoreOptions.Durability durability) {
     Path directory = dataDir.resolve("rocksdb");
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + directory, e);
     }
-    return new RocksDbNodeStore(directory);
+    return new RocksDbNodeStore(directory, durability);
   }
 
   /** The RocksDB directory. */
@@ -240,7 +252,7 @@ public final class RocksDbNodeStore implements NodeStore {
           stage(batch, kbId, changes, staged);
         }
       }
-      db.write(syncWrites, batch);
+      db.write(commitWrites, batch);
     } catch (RocksDBException e) {
       throw new NodeStoreException("RocksDB commit of " + kbId + " failed: " + e.getMessage(), e);
     }
@@ -405,8 +417,8 @@ public final class RocksDbNodeStore implements NodeStore {
   }
 
   private void closeResources() {
-    if (syncWrites != null) {
-      syncWrites.close();
+    if (commitWrites != null) {
+      commitWrites.close();
     }
     options.close();
     bloomFilter.close();
