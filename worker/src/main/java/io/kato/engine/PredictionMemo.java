@@ -30,6 +30,9 @@ final class PredictionMemo {
   }
 
   synchronized PredictionResult get(List<List<String>> stm, Predictor.Params params) {
+    if (capacity == 0) {
+      return null; // off: no key to build
+    }
     PredictionResult result = entries.get(new Key(stm, params));
     if (result != null) {
       hits++;

@@ -137,7 +137,22 @@ final class Predictor {
   // ---- the full path (§2–§6) -------------------------------------------------------------------
 
   /** One candidate while the ensemble is built. */
+  /** Candidates whose futures hold the same symbols per event (§5.7). */
+  private static final class FutureGroup {
+    /** The first member's future, as the group is shown. */
+    final List<List<String>> representative;
+    double totalWeightedFrequency;
+    int supporters;
+    double potential;
+
+    FutureGroup(List<List<String>> representative) {
+      this.representative = representative;
+    }
+  }
+
   private static final class Candidate {
+    /** The candidate's future group, set by the ensemble metrics (null: no future). */
+    FutureGroup futureGroup;
     StoredPattern pattern;
     double similarity;
     List<Matching.Block> blocks;
@@ -969,35 +984,29 @@ final class Predictor {
         c.prior = (double) frequency / totalFrequency;
       }
 
-      // future groups (§5.7)
-      LinkedHashMap<List<List<String>>, double[]> groupTotals = new LinkedHashMap<>();
-      LinkedHashMap<List<List<String>>, List<List<String>>> representatives = new LinkedHashMap<>();
-      LinkedHashMap<List<List<String>>, Integer> supporters = new LinkedHashMap<>();
-      Map<Candidate, List<List<String>>> groupOf = new HashMap<>();
+      // future groups (§5.7): one lookup per candidate, groups in first-appearance order
+      LinkedHashMap<List<List<String>>, FutureGroup> groups = new LinkedHashMap<>();
       for (Candidate c : ensemble) {
         List<List<String>> future = c.future();
         if (future.isEmpty()) {
+          c.futureGroup = null;
           continue;
         }
-        List<List<String>> key = sortedEvents(future);
-        groupOf.put(c, key);
-        double[] total = groupTotals.computeIfAbsent(key, k -> new double[] {0.0});
-        total[0] += frequency(c.pattern) * c.similarity;
-        representatives.putIfAbsent(key, future);
-        supporters.merge(key, 1, Integer::sum);
+        FutureGroup group = groups.computeIfAbsent(sortedEvents(future), k -> new FutureGroup(future));
+        group.totalWeightedFrequency += frequency(c.pattern) * c.similarity;
+        group.supporters++;
+        c.futureGroup = group;
       }
       double allGroups = 0.0;
-      for (double[] total : groupTotals.values()) {
-        allGroups += total[0];
+      for (FutureGroup group : groups.values()) {
+        allGroups += group.totalWeightedFrequency;
       }
-      List<FuturePotential> futurePotentials = new ArrayList<>(groupTotals.size());
-      Map<List<List<String>>, Double> aggregate = new HashMap<>();
-      for (Map.Entry<List<List<String>>, double[]> group : groupTotals.entrySet()) {
-        double twf = group.getValue()[0];
-        double potential = allGroups > 0 ? twf / allGroups : 0.0;
-        aggregate.put(group.getKey(), potential);
-        futurePotentials.add(new FuturePotential(List.copyOf(representatives.get(group.getKey())), potential,
-            supporters.get(group.getKey()), twf));
+      List<FuturePotential> futurePotentials = new ArrayList<>(groups.size());
+      for (FutureGroup group : groups.values()) {
+        double twf = group.totalWeightedFrequency;
+        group.potential = allGroups > 0 ? twf / allGroups : 0.0;
+        futurePotentials.add(new FuturePotential(List.copyOf(group.representative), group.potential,
+            group.supporters, twf));
       }
       futurePotentials.sort(Comparator.comparingDouble(FuturePotential::aggregatePotential).reversed());
 
@@ -1011,9 +1020,9 @@ final class Predictor {
       double z = EngineMath.ddot(likelihoods, priors, ensemble.size());
       boolean weighted = params.affinityEmotive() != null;
       for (Candidate c : ensemble) {
-        List<List<String>> key = groupOf.get(c);
-        double groupPotential = key == null ? 0.0 : aggregate.get(key);
-        c.predictiveInformation = key != null && groupPotential > 0 ? c.weightedStrength / groupPotential : 0.0;
+        FutureGroup group = c.futureGroup;
+        double groupPotential = group == null ? 0.0 : group.potential;
+        c.predictiveInformation = group != null && groupPotential > 0 ? c.weightedStrength / groupPotential : 0.0;
         c.posterior = z > 0 ? (c.similarity * c.prior) / z : 0.0;
         double evidence = weighted ? c.weightedEvidence : c.evidence;
         double confidence = weighted ? c.weightedConfidence : c.confidence;
@@ -1334,14 +1343,28 @@ final class Predictor {
     return flat;
   }
 
+  /** Each event's symbols in code-point order; an event already in order is used as it is. */
   private static List<List<String>> sortedEvents(List<List<String>> events) {
     List<List<String>> out = new ArrayList<>(events.size());
     for (List<String> event : events) {
-      List<String> sorted = new ArrayList<>(event);
-      sorted.sort(CodePointOrder.COMPARATOR);
-      out.add(sorted);
+      out.add(inOrder(event) ? event : sortedCopy(event));
     }
     return out;
+  }
+
+  private static boolean inOrder(List<String> event) {
+    for (int i = 1; i < event.size(); i++) {
+      if (CodePointOrder.COMPARATOR.compare(event.get(i - 1), event.get(i)) > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<String> sortedCopy(List<String> event) {
+    List<String> sorted = new ArrayList<>(event);
+    sorted.sort(CodePointOrder.COMPARATOR);
+    return sorted;
   }
 
   /** The symbols joined with single spaces, as code points (character mode, §3.2). */

@@ -39,11 +39,23 @@ public final class Processor {
    * Searches done for this knowledge base as it is (see {@link PredictionMemo}); every change of
    * the knowledge base, made under the write lock, empties it. 8,192 predictions are a few MB.
    */
-  private final PredictionMemo memo = new PredictionMemo(8192);
+  private final PredictionMemo memo;
+
+  /** Predictions a node's memo holds at most. */
+  public static final int DEFAULT_MEMO_CAPACITY = 8192;
 
   public Processor(NodeDefaults defaults, KnowledgeBase kb) {
+    this(defaults, kb, DEFAULT_MEMO_CAPACITY);
+  }
+
+  /**
+   * @param memoCapacity predictions the memo of searches holds at most; 0 turns it off (every
+   *     call searches, as a benchmark of the search needs)
+   */
+  public Processor(NodeDefaults defaults, KnowledgeBase kb, int memoCapacity) {
     this.defaults = Objects.requireNonNull(defaults, "defaults");
     this.kb = Objects.requireNonNull(kb, "kb");
+    this.memo = new PredictionMemo(memoCapacity);
   }
 
   public Processor(NodeDefaults defaults) {

@@ -1,5 +1,6 @@
 package io.kato.engine.bench;
 
+import io.kato.engine.InMemoryKnowledgeBase;
 import io.kato.engine.NodeDefaults;
 import io.kato.engine.Observation;
 import io.kato.engine.PredictionResult;
@@ -53,7 +54,8 @@ public class EngineBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     SyntheticWorkload workload = new SyntheticWorkload(42);
-    node = new Processor(NodeDefaults.STANDARD);
+    // no memo: every call searches (the queries repeat; remembered results would measure the memo)
+    node = new Processor(NodeDefaults.STANDARD, new InMemoryKnowledgeBase(), 0);
     learned = new ArrayList<>(patterns);
     SessionState loader = node.updateGenes(SessionState.empty(), Map.of("process_predictions", false));
     for (int i = 0; i < patterns; i++) {

@@ -1,5 +1,6 @@
 package io.kato.engine.bench;
 
+import io.kato.engine.InMemoryKnowledgeBase;
 import io.kato.engine.NodeDefaults;
 import io.kato.engine.Observation;
 import io.kato.engine.PredictionResult;
@@ -57,7 +58,8 @@ public class NaturalTextBenchmark {
     List<List<String>> all = workload.sentences(patterns + 20_000);
     List<List<String>> learned = all.subList(0, patterns);
     fresh = new ArrayList<>(all.subList(patterns, all.size()));
-    node = new Processor(NodeDefaults.STANDARD);
+    // no memo: every call searches (the queries repeat; remembered results would measure the memo)
+    node = new Processor(NodeDefaults.STANDARD, new InMemoryKnowledgeBase(), 0);
     SessionState loader = node.updateGenes(SessionState.empty(), Map.of("process_predictions", false));
     long started = System.nanoTime();
     for (int i = 0; i < patterns; i++) {
