@@ -60,7 +60,7 @@ import io.kato.worker.host.CallMeta;
 import io.kato.worker.host.Failures;
 import io.kato.worker.host.ProcessorHost;
 import io.kato.worker.host.WorkerIdentity;
-import io.kato.worker.json.PredictionJson;
+import io.kato.worker.json.RenderedPredictions;
 import io.kato.worker.storage.SessionRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -97,6 +97,8 @@ public final class ProcessorGrpcEndpoint implements Service {
 
   private final ProcessorHost host;
   private final TimerFamily callTimers;
+  /** 64 results of ~170 KB: a few MB that save re-rendering the answers a node's memo repeats. */
+  private final RenderedPredictions rendered = new RenderedPredictions(64);
 
   /** @param metrics receives {@code kato_worker_grpc_requests} timers per method and outcome */
   public ProcessorGrpcEndpoint(ProcessorHost host, MeterRegistry metrics) {
@@ -143,11 +145,13 @@ public final class ProcessorGrpcEndpoint implements Service {
             .addAllFuturePotentials(EngineProto.futurePotentials(result.futurePotentials()))
             .setSessionId(sid).setCount(result.predictions().size()).build())));
     unary(server, ProcessorGrpcService.GetPredictionsJson, r -> onSession(r, sid -> host.predictions(sid, meta(r))
-        .thenApply(result -> PredictionsJsonResponse.newBuilder()
-            .setPredictionsJson(UnsafeByteOperations.unsafeWrap(PredictionJson.predictions(result.predictions())))
-            .setFuturePotentialsJson(UnsafeByteOperations.unsafeWrap(
-                PredictionJson.futurePotentials(result.futurePotentials())))
-            .setSessionId(sid).setCount(result.predictions().size()).build())));
+        .thenApply(result -> {
+          RenderedPredictions.Json json = rendered.of(result);
+          return PredictionsJsonResponse.newBuilder()
+              .setPredictionsJson(UnsafeByteOperations.unsafeWrap(json.predictions()))
+              .setFuturePotentialsJson(UnsafeByteOperations.unsafeWrap(json.futurePotentials()))
+              .setSessionId(sid).setCount(result.predictions().size()).build();
+        })));
     unary(server, ProcessorGrpcService.ClearStm, r -> onSession(r, sid -> host.clearStm(sid, meta(r)))
         .thenApply(record -> ClearResponse.newBuilder().setStatus("cleared").setSessionId(record.sessionId()).build()));
     unary(server, ProcessorGrpcService.ClearAll, r -> onSession(r, sid -> host.clearAll(sid, meta(r)))
