@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,6 +30,8 @@ import picocli.CommandLine.Option;
 @Command(name = "worker", mixinStandardHelpOptions = true, description = "Run a KATO worker (gRPC processor service).")
 public final class WorkerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--grpc-port", defaultValue = "${env:KATO_GRPC_PORT:-50051}", description = "gRPC port (default ${DEFAULT-VALUE})")
   int grpcPort;
@@ -105,6 +108,11 @@ public final class WorkerCommand implements Callable<Integer> {
           + "let more nodes share one sync (0 = the default, max(4, 2 x cores))")
   int laneThreads;
 
+  @Option(names = "--prediction-memo", defaultValue = "${env:KATO_PREDICTION_MEMO:-8192}",
+      description = "predictions each loaded node remembers from its recent searches, answered again without "
+          + "searching while its knowledge base is unchanged (0 = off; about 1 KB each at most)")
+  int predictionMemo;
+
   private NodeStoreOptions storeOptions() {
     switch (NodeStoreOptions.Kind.parse(store)) {
       case MEMORY:
@@ -142,6 +150,10 @@ public final class WorkerCommand implements Callable<Integer> {
     HostOptions options = HostOptions.defaults().withNodeDefaults(defaults)
         .withSessionTtl(Duration.ofSeconds(sessionTtl), sessionAutoExtend)
         .withIdentity(new WorkerIdentity(workerId, processorName, capacity));
+    if (predictionMemo < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--prediction-memo must be 0 or more");
+    }
+    options = options.withPredictionMemoSize(predictionMemo);
     if (laneThreads > 0) {
       options = options.withLaneThreads(laneThreads);
     }

@@ -4,6 +4,7 @@ import io.kato.common.net.FlushCoalescing;
 import io.kato.proto.v1.ProcessorGrpcService;
 import io.kato.worker.grpc.ProcessorGrpcEndpoint;
 import io.kato.worker.host.ProcessorHost;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -51,6 +52,9 @@ public final class WorkerServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     try {
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      FunctionCounter.builder("kato_worker_predictions_memoized", host, ProcessorHost::memoizedPredictions)
+          .description("prediction searches answered from a node's memo (knowledge base unchanged since)")
+          .register(metrics);
       GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(maxMessageBytes));
       grpc.addService(new ProcessorGrpcEndpoint(host, metrics));
       grpc.addService(HealthService.create(vertx).register(ProcessorGrpcService.SERVICE_NAME,

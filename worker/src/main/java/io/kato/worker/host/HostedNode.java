@@ -52,8 +52,11 @@ final class HostedNode {
   /** A raw node id that maps to this kb id (the last one a call named), or null before any. */
   private volatile String nodeId;
   volatile long epoch;
-  Processor processor;
+  /** Volatile only for {@link #memoizedPredictions} (metrics read it from other threads). */
+  volatile Processor processor;
   ChangeRecordingKnowledgeBase kb;
+  /** Memo hits of processors this node has dropped (an unload starts a new processor). */
+  private final AtomicLong retiredMemoHits = new AtomicLong();
 
   HostedNode(String kbId, HostOptions options, NodeStore store, Clock clock, Executor executor,
       Map<String, String> sessionIndex) {
@@ -285,7 +288,17 @@ final class HostedNode {
     sessions.clear();
     recentResults.clear();
     kb = null;
+    Processor dropped = processor;
+    if (dropped != null) {
+      retiredMemoHits.addAndGet(dropped.memoizedPredictions());
+    }
     processor = null;
+  }
+
+  /** Predictions this node answered from its memo instead of searching, since it was first loaded. */
+  long memoizedPredictions() {
+    Processor current = processor;
+    return retiredMemoHits.get() + (current == null ? 0 : current.memoizedPredictions());
   }
 
   private void ensureLoaded() {
@@ -295,7 +308,7 @@ final class HostedNode {
     freshLoad = true;
     NodeSnapshot snapshot = store.load(kbId);
     kb = ChangeRecordingKnowledgeBase.restore(snapshot);
-    processor = new Processor(options.nodeDefaults(), kb);
+    processor = new Processor(options.nodeDefaults(), kb, options.predictionMemoSize());
     Instant now = clock.instant();
     for (SessionRecord record : snapshot.sessions()) {
       if (!record.expiredAt(now)) {

@@ -377,6 +377,15 @@ public final class ProcessorHost implements AutoCloseable {
     });
   }
 
+  /** Prediction searches the loaded nodes answered from their memos (a metric: nodes only count up). */
+  public long memoizedPredictions() {
+    long sum = 0;
+    for (HostedNode node : nodes.values()) {
+      sum += node.memoizedPredictions();
+    }
+    return sum;
+  }
+
   /** The session after its pending writes (STM, percept data, cognition data reads). */
   public CompletableFuture<SessionRecord> readSession(String sessionId, CallMeta meta) {
     return onSession(sessionId, meta, false, (node, record) -> record);

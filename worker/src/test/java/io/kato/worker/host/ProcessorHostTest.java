@@ -81,6 +81,27 @@ class ProcessorHostTest {
   }
 
   @Test
+  void aReadOfWhatTheObserveJustSearchedIsAnsweredFromTheMemoUnlessItIsOff() {
+    for (int memo : new int[] {Processor.DEFAULT_MEMO_CAPACITY, 0}) {
+      ProcessorHost h = new ProcessorHost(HostOptions.defaults().withPredictionMemoSize(memo), new MemoryNodeStore(),
+          clock);
+      String learner = await(h.createSession("memo", Map.of(), Map.of(), 0, "", CallMeta.NONE)).sessionId();
+      await(h.observe(learner, strings("a"), CallMeta.NONE));
+      await(h.observe(learner, strings("b"), CallMeta.NONE));
+      await(h.learn(learner, CallMeta.NONE));
+      String reader = await(h.createSession("memo", Map.of(), Map.of(), 0, "", CallMeta.NONE)).sessionId();
+      await(h.observe(reader, strings("a"), CallMeta.NONE));
+      await(h.observe(reader, strings("b"), CallMeta.NONE));
+
+      assertThat(await(h.predictions(reader, CallMeta.NONE)).predictions()).hasSize(1);
+      assertThat(await(h.predictions(reader, CallMeta.NONE)).predictions()).hasSize(1);
+
+      assertThat(h.memoizedPredictions()).as("memo of %d predictions", memo).isEqualTo(memo == 0 ? 0 : 2);
+      h.close();
+    }
+  }
+
+  @Test
   void observationsOfOneSessionApplyInArrivalOrder() {
     String s = session("order");
     List<CompletableFuture<ProcessorHost.Observed>> pending = new ArrayList<>();
