@@ -7,6 +7,10 @@ import static io.kato.gateway.it.Wire.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kato.common.json.JsonValues;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +18,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -1131,6 +1138,53 @@ class V3ConformanceIT {
     assertThat(openapi.json().path("openapi").asText()).startsWith("3.");
     assertThat(openapi.json().path("paths").has("/sessions")).isTrue();
     assertThat(openapi.json().path("paths").path("/percept-data").path("get").path("deprecated").asBoolean()).isTrue();
+  }
+
+  // ---- /ws get_predictions ---------------------------------------------------------------------
+
+  /** The session socket answers with the predictions GET shows (both pass the worker's JSON on). */
+  @Test
+  void theSessionSocketAnswersThePredictionsTheRestRouteShows() throws Exception {
+    String node = unique("wspred");
+    String learner = create(node);
+    for (String symbol : new String[] {"a", "b", "é\uD83D\uDE00"}) {
+      observe(learner, "{\"strings\": [\"" + symbol + "\"]}");
+    }
+    learn(learner);
+    String sid = create(node);
+    observe(sid, "{\"strings\": [\"a\"]}");
+    observe(sid, "{\"strings\": [\"b\"]}");
+    Http.Reply rest = wire.get("/sessions/" + sid + "/predictions");
+    assertThat(rest.json().path("predictions")).hasSize(1);
+
+    CompletableFuture<String> answer = new CompletableFuture<>();
+    StringBuilder text = new StringBuilder();
+    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + cluster.gatewayPort() + "/ws?session_id=" + sid),
+            new WebSocket.Listener() {
+              @Override
+              public CompletionStage<?> onText(WebSocket ws, CharSequence data,
+                  boolean last) {
+                text.append(data);
+                if (last) {
+                  answer.complete(text.toString());
+                }
+                ws.request(1);
+                return null;
+              }
+            })
+        .get(10, TimeUnit.SECONDS);
+    socket.sendText("{\"type\": \"get_predictions\", \"id\": 7}", true);
+    JsonNode reply = JsonValues.mapper()
+        .readTree(answer.get(10, TimeUnit.SECONDS));
+    socket.abort();
+
+    assertThat(reply.path("type").asText()).isEqualTo("predictions");
+    assertThat(reply.path("id").asInt()).isEqualTo(7);
+    assertThat(reply.path("data").path("predictions")).isEqualTo(rest.json().path("predictions"));
+    assertThat(reply.path("data").path("future_potentials")).isEqualTo(rest.json().path("future_potentials"));
+    assertThat(reply.path("data").path("processor_id").asText()).isEqualTo(node);
+    assertThat(reply.path("data").path("count").asInt()).isEqualTo(1);
   }
 
   // ---- §4.1 /ws/events ------------------------------------------------------------------------
