@@ -1,5 +1,6 @@
 package io.kato.gateway;
 
+import io.kato.common.net.Http2Windows;
 import io.kato.gateway.http.AdminRoutes;
 import io.kato.gateway.http.EventHub;
 import io.kato.gateway.http.GatewayHttp;
@@ -86,8 +87,8 @@ public final class GatewayServer implements AutoCloseable {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GrpcClient grpcClient = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true)
             .setMaxMessageSize(options.limits().maxMessageBytes() + 64 * 1024L),
-        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-            .setHttp2MultiplexingLimit(1000));
+        Http2Windows.apply(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false).setHttp2MultiplexingLimit(1000)));
     WorkerRegistry registry = new WorkerRegistry(r -> transport(grpcClient, r), options.heartbeatInterval(),
         options.heartbeatMisses(), Clock.systemUTC());
     NodePlacement placement = new NodePlacement(registry, System::currentTimeMillis);

@@ -1,6 +1,7 @@
 package io.kato.worker;
 
 import io.kato.common.net.FlushCoalescing;
+import io.kato.common.net.Http2Windows;
 import io.kato.proto.v1.ProcessorGrpcService;
 import io.kato.worker.grpc.ProcessorGrpcEndpoint;
 import io.kato.worker.host.ProcessorHost;
@@ -60,7 +61,8 @@ public final class WorkerServer implements AutoCloseable {
       grpc.addService(HealthService.create(vertx).register(ProcessorGrpcService.SERVICE_NAME,
           () -> io.vertx.core.Future.succeededFuture(true)));
       grpc.addService(ReflectionService.v1());
-      HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(bindHost).setPort(port))
+      HttpServerOptions serverOptions = Http2Windows.apply(new HttpServerOptions().setHost(bindHost).setPort(port));
+      HttpServer http = vertx.createHttpServer(serverOptions)
           .connectionHandler(FlushCoalescing::install).requestHandler(grpc);
       http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       AdminServer admin = adminPort < 0 ? null : AdminServer.start(vertx, metrics, bindHost, adminPort);
