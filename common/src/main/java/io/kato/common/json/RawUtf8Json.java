@@ -1,8 +1,12 @@
 package io.kato.common.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
@@ -13,25 +17,64 @@ import java.nio.charset.StandardCharsets;
 /**
  * JSON text already rendered as UTF-8 (a worker's predictions), to be written into a response
  * as it is: a UTF-8 generator copies the bytes, with no decoding to characters and encoding
- * back (a hundred predictions are ~170 KB). Only a character-based writer (WebSocket text
+ * back (a hundred predictions are ~170 KB), and a generator writing into a
+ * {@link SegmentedUtf8Output} does not copy them at all: the text becomes one segment of the
+ * answer, shared with the message it came in. Only a character-based writer (WebSocket text
  * frames) decodes them, once.
  */
-public final class RawUtf8Json implements SerializableString {
-  private final byte[] utf8;
+public final class RawUtf8Json implements SerializableString, JsonSerializable {
+  /** The text, read-only; never moved (readers take duplicates). */
+  private final ByteBuffer utf8;
+  private byte[] bytes;
   private SerializedString text;
 
-  private RawUtf8Json(byte[] utf8) {
-    this.utf8 = utf8;
+  private RawUtf8Json(ByteBuffer utf8) {
+    this.utf8 = utf8.asReadOnlyBuffer();
   }
 
   /** A tree node that serialises as the given JSON text; it cannot be read as a tree. */
   public static JsonNode node(byte[] utf8Json) {
-    return JsonNodeFactory.instance.rawValueNode(new RawValue(new RawUtf8Json(utf8Json)));
+    return node(ByteBuffer.wrap(utf8Json));
+  }
+
+  /**
+   * As {@link #node(byte[])} over the buffer's remaining bytes, which must not change while the
+   * node (or an answer written from it) is in use: a protobuf {@code ByteString}'s read-only view.
+   */
+  public static JsonNode node(ByteBuffer utf8Json) {
+    return JsonNodeFactory.instance.rawValueNode(new RawValue((JsonSerializable) new RawUtf8Json(utf8Json)));
+  }
+
+  /** Into a segmented output as a shared segment; into any other generator as raw text. */
+  @Override
+  public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
+    if (gen.getOutputTarget() instanceof SegmentedUtf8Output segments) {
+      gen.writeRawValue(""); // the separator before the value, if any
+      gen.flush();
+      segments.appendShared(utf8.duplicate());
+    } else {
+      gen.writeRawValue((SerializableString) this);
+    }
+  }
+
+  @Override
+  public void serializeWithType(JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
+      throws IOException {
+    serialize(gen, serializers);
+  }
+
+  private byte[] bytes() {
+    if (bytes == null) {
+      byte[] copy = new byte[utf8.remaining()];
+      utf8.duplicate().get(copy);
+      bytes = copy;
+    }
+    return bytes;
   }
 
   private SerializedString text() {
     if (text == null) {
-      text = new SerializedString(new String(utf8, StandardCharsets.UTF_8));
+      text = new SerializedString(new String(bytes(), StandardCharsets.UTF_8));
     }
     return text;
   }
@@ -49,31 +92,32 @@ public final class RawUtf8Json implements SerializableString {
   /** The bytes themselves, as Jackson's own SerializedString hands out its cache: not to be changed. */
   @Override
   public byte[] asUnquotedUTF8() {
-    return utf8;
+    return bytes();
   }
 
   @Override
   public int appendUnquotedUTF8(byte[] buffer, int offset) {
-    if (offset + utf8.length > buffer.length) {
+    int length = utf8.remaining();
+    if (offset + length > buffer.length) {
       return -1; // the generator then writes asUnquotedUTF8() past its buffer
     }
-    System.arraycopy(utf8, 0, buffer, offset, utf8.length);
-    return utf8.length;
+    utf8.duplicate().get(buffer, offset, length);
+    return length;
   }
 
   @Override
   public int writeUnquotedUTF8(OutputStream out) throws IOException {
-    out.write(utf8);
-    return utf8.length;
+    out.write(bytes());
+    return utf8.remaining();
   }
 
   @Override
   public int putUnquotedUTF8(ByteBuffer buffer) {
-    if (buffer.remaining() < utf8.length) {
+    if (buffer.remaining() < utf8.remaining()) {
       return -1;
     }
-    buffer.put(utf8);
-    return utf8.length;
+    buffer.put(utf8.duplicate());
+    return utf8.remaining();
   }
 
   // quoted forms (the text as a JSON string value) are not how raw JSON is written; they

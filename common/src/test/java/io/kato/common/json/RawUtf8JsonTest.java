@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,5 +58,43 @@ class RawUtf8JsonTest {
     array.add(1);
     array.add(RawUtf8Json.node("{\"k\":[true,null]}".getBytes(StandardCharsets.UTF_8)));
     assertThat(JsonValues.responseWriter().writeValueAsString(array)).isEqualTo("[1,{\"k\":[true,null]}]");
+  }
+
+  /** The segmented target gives the very bytes of the copying writer, for every size. */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 200, 5000, 20000})
+  void aSegmentedOutputGivesTheSameBytes(int entries) throws Exception {
+    ObjectNode body = body(array(entries));
+    SegmentedUtf8Output out = new SegmentedUtf8Output();
+    JsonValues.responseWriter().writeValue(out, body);
+    ByteBuf segmented = out.toByteBuf();
+    byte[] written = new byte[segmented.readableBytes()];
+    segmented.getBytes(segmented.readerIndex(), written);
+    assertThat(written).isEqualTo(JsonValues.responseWriter().writeValueAsBytes(body));
+  }
+
+  @Test
+  void aSegmentedOutputSharesTheRawTextInsteadOfCopyingIt() throws Exception {
+    byte[] raw = "[\"abc\"]".getBytes(StandardCharsets.UTF_8);
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("n", 1);
+    o.set("p", RawUtf8Json.node(ByteBuffer.wrap(raw)));
+    o.set("q", RawUtf8Json.node(ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8))));
+    SegmentedUtf8Output out = new SegmentedUtf8Output();
+    JsonValues.responseWriter().writeValue(out, o);
+    ByteBuf segmented = out.toByteBuf();
+    raw[3] = 'X'; // visible in the answer only if the answer references the array
+    assertThat(segmented.toString(StandardCharsets.UTF_8)).isEqualTo("{\"n\":1,\"p\":[\"aXc\"],\"q\":{}}");
+  }
+
+  @Test
+  void aReadOnlyViewIsWrittenByEveryWriter() throws Exception {
+    String raw = array(300);
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.set("p", RawUtf8Json.node(ByteBuffer.wrap(raw.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer()));
+    String expected = "{\"p\":" + raw + "}";
+    assertThat(JsonValues.mapper().writeValueAsString(o)).isEqualTo(expected);
+    assertThat(new String(JsonValues.responseWriter().writeValueAsBytes(o), StandardCharsets.UTF_8))
+        .isEqualTo(expected);
   }
 }

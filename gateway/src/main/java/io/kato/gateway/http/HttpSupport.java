@@ -7,6 +7,7 @@ import io.kato.common.ErrorCode;
 import io.kato.common.json.JsonBodies;
 import io.kato.common.json.JsonValues;
 import io.kato.common.json.RequestValidationException;
+import io.kato.common.json.SegmentedUtf8Output;
 import io.kato.common.json.ValidationIssue;
 import io.kato.gateway.GatewayOptions;
 import io.kato.gateway.registry.Worker;
@@ -20,6 +21,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -72,6 +74,16 @@ public final class HttpSupport {
   /** A JSON body as UTF-8 bytes, non-ASCII raw. */
   public static byte[] jsonBytes(JsonNode body) throws java.io.IOException {
     return JsonValues.responseWriter().writeValueAsBytes(body);
+  }
+
+  /**
+   * A JSON body as a response buffer, the same bytes as {@link #jsonBytes}: text a worker
+   * rendered ({@link io.kato.common.json.RawUtf8Json}) is referenced, not copied.
+   */
+  public static Buffer jsonBuffer(JsonNode body) throws java.io.IOException {
+    SegmentedUtf8Output out = new SegmentedUtf8Output();
+    JsonValues.responseWriter().writeValue(out, body);
+    return BufferInternal.buffer(out.toByteBuf());
   }
 
   /**
@@ -271,9 +283,9 @@ public final class HttpSupport {
       return;
     }
     commonHeaders(ctx);
-    byte[] bytes;
+    Buffer bytes;
     try {
-      bytes = jsonBytes(body);
+      bytes = jsonBuffer(body);
     } catch (Exception e) {
       fail(ctx, e, false);
       return;
@@ -282,9 +294,9 @@ public final class HttpSupport {
   }
 
   /** Ends a JSON response; the one place answers are written, so keyed answers are kept. */
-  private static void end(RoutingContext ctx, int status, byte[] body) {
+  private static void end(RoutingContext ctx, int status, Buffer body) {
     Idempotency.keep(ctx, status, body, "application/json");
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(body));
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
   }
 
   /** Answers a future's body, or its failure; {@code mutation} selects the retry-safety rules. */
@@ -318,9 +330,9 @@ public final class HttpSupport {
         ctx.response().putHeader("Allow", allowed);
       }
     }
-    byte[] bytes;
+    Buffer bytes;
     try {
-      bytes = jsonBytes(ErrorBodies.body(error, traceId(ctx)));
+      bytes = Buffer.buffer(jsonBytes(ErrorBodies.body(error, traceId(ctx))));
     } catch (Exception e) {
       ctx.response().setStatusCode(500).end();
       return;

@@ -140,12 +140,12 @@ final class Idempotency {
   }
 
   /** Called by {@link HttpSupport} just before it ends a response. */
-  static void keep(RoutingContext ctx, int status, byte[] body, String contentType) {
+  static void keep(RoutingContext ctx, int status, Buffer body, String contentType) {
     Entry entry = ctx.get(ENTRY);
     if (entry == null || status >= 500 || status == 429) {
       return;
     }
-    Kept kept = new Kept(status, body, contentType);
+    Kept kept = new Kept(status, body.getBytes(), contentType);
     entry.kept = kept;
     entry.answer.tryComplete(kept);
   }

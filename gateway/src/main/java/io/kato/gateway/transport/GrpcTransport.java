@@ -171,8 +171,9 @@ public final class GrpcTransport implements WorkerTransport {
   @Override
   public Future<ObjectNode> predictionsForReply(SessionRef session, CallContext call) {
     return unary(ProcessorGrpcClient.GetPredictionsJson, request(session, call), call)
-        .map(r -> ProtoJson.predictionsBody(RawUtf8Json.node(r.getPredictionsJson().toByteArray()),
-            RawUtf8Json.node(r.getFuturePotentialsJson().toByteArray()), r.getSessionId(), r.getCount(), null));
+        .map(r -> ProtoJson.predictionsBody(RawUtf8Json.node(r.getPredictionsJson().asReadOnlyByteBuffer()),
+            RawUtf8Json.node(r.getFuturePotentialsJson().asReadOnlyByteBuffer()), r.getSessionId(), r.getCount(),
+            null));
   }
 
   @Override
