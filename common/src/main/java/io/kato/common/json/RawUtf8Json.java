@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 public final class RawUtf8Json implements SerializableString, JsonSerializable {
   /** The text, read-only; never moved (readers take duplicates). */
   private final ByteBuffer utf8;
+  /** The text as an array, made on first use by a writer that needs one. */
   private byte[] bytes;
   private SerializedString text;
 
@@ -34,7 +35,9 @@ public final class RawUtf8Json implements SerializableString, JsonSerializable {
 
   /** A tree node that serialises as the given JSON text; it cannot be read as a tree. */
   public static JsonNode node(byte[] utf8Json) {
-    return node(ByteBuffer.wrap(utf8Json));
+    RawUtf8Json raw = new RawUtf8Json(ByteBuffer.wrap(utf8Json));
+    raw.bytes = utf8Json; // the array is the text: character writers need no copy of it
+    return JsonNodeFactory.instance.rawValueNode(new RawValue((JsonSerializable) raw));
   }
 
   /**

@@ -14,7 +14,12 @@ import java.nio.ByteBuffer;
  * that into the response had been a fifth of the gateway's CPU under load.
  */
 public final class SegmentedUtf8Output extends OutputStream {
-  private static final int CHUNK_BYTES = 8 * 1024;
+  /**
+   * Smallest chunk. The generator buffers its own output and writes it in few large blocks (when
+   * its buffer is full, and once at the end), so a chunk is sized to the block: a small answer
+   * costs one array of its own size.
+   */
+  private static final int MIN_CHUNK_BYTES = 512;
 
   private final CompositeByteBuf segments = Unpooled.compositeBuffer(Integer.MAX_VALUE);
   private byte[] chunk;
@@ -52,7 +57,7 @@ public final class SegmentedUtf8Output extends OutputStream {
       return;
     }
     finishChunk();
-    chunk = new byte[Math.max(CHUNK_BYTES, len)];
+    chunk = new byte[Math.max(MIN_CHUNK_BYTES, len)];
   }
 
   private void finishChunk() {
