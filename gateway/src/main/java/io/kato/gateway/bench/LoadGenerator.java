@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kato.common.json.JsonValues;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -235,12 +238,24 @@ public final class LoadGenerator implements Callable<Integer> {
       }
     });
     List<Client> all = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      Client client = new Client(createSession(nodePrefix + "-" + (c % nodes)), new SplittableRandom(seed * 31 + c),
-          ops);
-      client.primeQuery().await(30, TimeUnit.SECONDS);
-      all.add(client);
+    // one event-loop thread carries every measuring connection: the generator leaves the other
+    // core to what it measures
+    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try {
+      for (int c = 0; c < clients; c++) {
+        Client client = new Client(createSession(nodePrefix + "-" + (c % nodes)),
+            new SplittableRandom(seed * 31 + c), ops, BenchConnection.open(loop, host, port));
+        client.primeQuery().await(30, TimeUnit.SECONDS);
+        all.add(client);
+      }
+      return measure(weights, size, all);
+    } finally {
+      all.forEach(c -> c.connection.close());
+      loop.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
     }
+  }
+
+  private ObjectNode measure(Map<String, Integer> weights, int size, List<Client> all) throws Exception {
     long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
     long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
     List<Future<Void>> loops = new ArrayList<>();
@@ -254,6 +269,11 @@ public final class LoadGenerator implements Callable<Integer> {
       Thread.sleep(1000);
     }
     System.err.println();
+    for (Future<Void> loop : loops) {
+      if (loop.failed()) {
+        throw new IllegalStateException("a client stopped", loop.cause());
+      }
+    }
     ObjectNode run = NODES.objectNode();
     run.put("patterns_per_node", size);
     ObjectNode results = run.putObject("operations");
@@ -305,12 +325,14 @@ public final class LoadGenerator implements Callable<Integer> {
     final List<String> ops;
     final Map<String, LongList> latencies = new LinkedHashMap<>();
     final Map<String, Long> errors = new LinkedHashMap<>();
+    final BenchConnection connection;
     int observedSinceClear;
 
-    Client(String session, SplittableRandom random, List<String> ops) {
+    Client(String session, SplittableRandom random, List<String> ops, BenchConnection connection) {
       this.session = session;
       this.random = random;
       this.ops = ops;
+      this.connection = connection;
       ops.forEach(op -> latencies.putIfAbsent(op, new LongList()));
     }
 
@@ -340,38 +362,60 @@ public final class LoadGenerator implements Callable<Integer> {
       return finished.future();
     }
 
+    /**
+     * One call on the client's connection; the next starts from its callback on the event loop
+     * (the call stack unwinds between calls, since each answer arrives in a later read).
+     */
     private void step(long warmupEnd, long end, Promise<Void> finished) {
       if (System.nanoTime() >= end) {
         finished.complete();
         return;
       }
       String op = ops.get(random.nextInt(ops.size()));
-      Future<Void> prepare = Future.succeededFuture();
       if (op.equals("observe") && observedSinceClear >= 4) {
         observedSinceClear = 0;
-        prepare = send(HttpMethod.POST, "/sessions/" + session + "/clear-stm", null).mapEmpty();
-      }
-      long[] start = {0};
-      prepare.compose(v -> {
-        start[0] = System.nanoTime();
-        return op.equals("observe")
-            ? send(HttpMethod.POST, "/sessions/" + session + "/observe", NODES.objectNode().set("strings",
-                event(random)))
-            : send(HttpMethod.GET, "/sessions/" + session + "/predictions", null);
-      }).onComplete(done -> {
-        long nanos = System.nanoTime() - start[0];
-        if (op.equals("observe")) {
-          observedSinceClear++;
-        }
-        if (start[0] >= warmupEnd) {
-          if (done.succeeded() && done.result() == 200) {
-            latencies.get(op).add(nanos);
-          } else {
-            errors.merge(op, 1L, Long::sum);
+        connection.send(HttpMethod.POST, "/sessions/" + session + "/clear-stm", null, status -> {
+          if (status == BenchConnection.FAILED) {
+            finished.fail("connection to the gateway lost");
+            return;
           }
-        }
-        step(warmupEnd, end, finished);
-      });
+          measuredCall(op, warmupEnd, end, finished);
+        });
+      } else {
+        measuredCall(op, warmupEnd, end, finished);
+      }
+    }
+
+    private void measuredCall(String op, long warmupEnd, long end, Promise<Void> finished) {
+      boolean observe = op.equals("observe");
+      byte[] body;
+      try {
+        body = observe ? JsonValues.mapper().writeValueAsBytes(NODES.objectNode().set("strings", event(random)))
+            : null;
+      } catch (Exception e) {
+        finished.fail(e);
+        return;
+      }
+      long start = System.nanoTime();
+      connection.send(observe ? HttpMethod.POST : HttpMethod.GET,
+          "/sessions/" + session + (observe ? "/observe" : "/predictions"), body, status -> {
+            long nanos = System.nanoTime() - start;
+            if (observe) {
+              observedSinceClear++;
+            }
+            if (start >= warmupEnd) {
+              if (status == 200) {
+                latencies.get(op).add(nanos);
+              } else {
+                errors.merge(op, 1L, Long::sum);
+              }
+            }
+            if (status == BenchConnection.FAILED) {
+              finished.fail("connection to the gateway lost");
+              return;
+            }
+            step(warmupEnd, end, finished);
+          });
     }
   }
 
