@@ -37,7 +37,7 @@ public final class RawUtf8Json implements SerializableString, JsonSerializable {
   public static JsonNode node(byte[] utf8Json) {
     RawUtf8Json raw = new RawUtf8Json(ByteBuffer.wrap(utf8Json));
     raw.bytes = utf8Json; // the array is the text: character writers need no copy of it
-    return JsonNodeFactory.instance.rawValueNode(new RawValue((JsonSerializable) raw));
+    return raw.asNode();
   }
 
   /**
@@ -45,7 +45,11 @@ public final class RawUtf8Json implements SerializableString, JsonSerializable {
    * node (or an answer written from it) is in use: a protobuf {@code ByteString}'s read-only view.
    */
   public static JsonNode node(ByteBuffer utf8Json) {
-    return JsonNodeFactory.instance.rawValueNode(new RawValue((JsonSerializable) new RawUtf8Json(utf8Json)));
+    return new RawUtf8Json(utf8Json).asNode();
+  }
+
+  private JsonNode asNode() {
+    return JsonNodeFactory.instance.rawValueNode(new RawValue((JsonSerializable) this));
   }
 
   /** Into a segmented output as a shared segment; into any other generator as raw text. */

@@ -33,19 +33,19 @@ final class BenchConnection {
   /** The answer's status, or this when the connection failed (the client then stops). */
   static final int FAILED = -1;
 
-  private final Channel channel;
   private final String hostHeader;
+  /** Set once connected, before any request. */
+  private Channel channel;
   private IntConsumer pending;
   private int status;
 
-  private BenchConnection(Channel channel, String hostHeader) {
-    this.channel = channel;
+  private BenchConnection(String hostHeader) {
     this.hostHeader = hostHeader;
   }
 
   static BenchConnection open(EventLoopGroup group, String host, int port) throws InterruptedException {
-    BenchConnection[] self = {null};
-    Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+    BenchConnection self = new BenchConnection(host + ":" + port);
+    self.channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -53,12 +53,12 @@ final class BenchConnection {
             ch.pipeline().addLast(new HttpClientCodec(), new SimpleChannelInboundHandler<HttpObject>() {
               @Override
               protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-                self[0].onAnswerPart(msg);
+                self.onAnswerPart(msg);
               }
 
               @Override
               public void channelInactive(ChannelHandlerContext ctx) {
-                self[0].complete(FAILED);
+                self.complete(FAILED);
               }
 
               @Override
@@ -69,8 +69,7 @@ final class BenchConnection {
           }
         })
         .connect(host, port).sync().channel();
-    self[0] = new BenchConnection(channel, host + ":" + port);
-    return self[0];
+    return self;
   }
 
   /** Sends one request; {@code onStatus} runs on the event loop once the whole answer is in. */

@@ -97,12 +97,16 @@ public final class ProcessorGrpcEndpoint implements Service {
 
   private final ProcessorHost host;
   private final TimerFamily callTimers;
-  /** 64 results of ~170 KB: a few MB that save re-rendering the answers a node's memo repeats. */
-  private final RenderedPredictions rendered = new RenderedPredictions(64);
+  /**
+   * 64 results of ~170 KB: a few MB that save re-rendering the answers a node's memo repeats.
+   * Without the memo no result object comes back, so nothing is kept.
+   */
+  private final RenderedPredictions rendered;
 
   /** @param metrics receives {@code kato_worker_grpc_requests} timers per method and outcome */
   public ProcessorGrpcEndpoint(ProcessorHost host, MeterRegistry metrics) {
     this.host = host;
+    this.rendered = new RenderedPredictions(host.options().predictionMemoSize() == 0 ? 0 : 64);
     this.callTimers = new TimerFamily(metrics, "kato_worker_grpc_requests", "gRPC calls served, by method and outcome",
         "method", "outcome");
   }
